@@ -1,11 +1,23 @@
 // Package page turns one HTML page into a schema.Article: title, body,
 // dates, authors, language, canonical URL, site name and section.
 // It parses what it is given; it never fetches.
+//
+// The work is done in three passes over the tree: one collects the
+// metadata and marks unlikely blocks, one measures and scores the blocks,
+// one writes out the chosen ones. x/net/html parses; goquery/cascadia are
+// used only for the per-site rules, whose selectors are compiled when the
+// extractor is built.
 package page
 
 import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
 	"net/http"
 	"time"
+
+	"golang.org/x/net/html"
 
 	"github.com/newsevents/newsevents/schema"
 )
@@ -19,14 +31,96 @@ type Meta struct {
 	FeedPublished *time.Time // the feed item's date, the last date source
 }
 
+// DefaultMaxBytes is the default page size limit: larger pages are refused.
+const DefaultMaxBytes = 8 << 20
+
+// ErrTooLarge is returned for a page above the size limit. Such a page is
+// never parsed, nor truncated.
+var ErrTooLarge = errors.New("page above the size limit")
+
+// Options configure an extractor. The zero value is usable: built-in site
+// rules, an 8 MiB limit and the wall clock.
+type Options struct {
+	// MaxBytes is the size limit of a raw page; 0 means DefaultMaxBytes.
+	MaxBytes int
+	// Rules are per-site rules used instead of the built-in ones when not nil.
+	Rules []SiteRule
+	// Now is the clock used to reject published dates in the future;
+	// nil means time.Now.
+	Now func() time.Time
+}
+
 // Extractor extracts articles. It is safe for concurrent use.
-type Extractor struct{}
+type Extractor struct {
+	maxBytes int
+	rules    *ruleSet
+	now      func() time.Time
+}
 
 // New returns an extractor with the built-in site rules.
-func New() (*Extractor, error) { return &Extractor{}, nil }
+func New() (*Extractor, error) { return NewWithOptions(Options{}) }
+
+// NewWithOptions returns an extractor configured by o. A site rule with a
+// selector that does not compile is an error.
+func NewWithOptions(o Options) (*Extractor, error) {
+	if o.MaxBytes < 0 {
+		return nil, fmt.Errorf("max bytes %d: must not be negative", o.MaxBytes)
+	}
+	if o.MaxBytes == 0 {
+		o.MaxBytes = DefaultMaxBytes
+	}
+	rules := o.Rules
+	if rules == nil {
+		var err error
+		if rules, err = BuiltinRules(); err != nil {
+			return nil, err
+		}
+	}
+	rs, err := compileRules(rules)
+	if err != nil {
+		return nil, err
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	return &Extractor{maxBytes: o.MaxBytes, rules: rs, now: o.Now}, nil
+}
+
+// MaxBytes returns the size limit of a page.
+func (x *Extractor) MaxBytes() int { return x.maxBytes }
+
+// ExtractReader reads a page from r, refusing it with ErrTooLarge when it is
+// above the size limit, and extracts it.
+func (x *Extractor) ExtractReader(r io.Reader, meta Meta) (schema.Article, error) {
+	raw, err := io.ReadAll(io.LimitReader(r, int64(x.maxBytes)+1))
+	if err != nil {
+		return schema.Article{URL: meta.URL, FeedURL: meta.FeedURL}, fmt.Errorf("read page: %w", err)
+	}
+	return x.Extract(raw, meta)
+}
 
 // Extract reads one page. raw is the undecoded body; its charset is taken
 // from the Content-Type header, a <meta> tag, or sniffed.
 func (x *Extractor) Extract(raw []byte, meta Meta) (schema.Article, error) {
-	return schema.Article{URL: meta.URL, CanonicalURL: meta.URL}, nil // TODO(issue 4)
+	art := schema.Article{URL: meta.URL, CanonicalURL: meta.URL, FeedURL: meta.FeedURL}
+	if len(raw) > x.maxBytes {
+		return art, fmt.Errorf("%w: more than %d bytes", ErrTooLarge, x.maxBytes)
+	}
+	contentType := ""
+	if meta.Header != nil {
+		contentType = meta.Header.Get("Content-Type")
+	}
+	text, err := decode(raw, contentType)
+	if err != nil {
+		return art, err
+	}
+	root, err := html.Parse(bytes.NewReader(text))
+	if err != nil {
+		return art, fmt.Errorf("parse html: %w", err)
+	}
+	d := newDoc(root, meta.URL)
+	d.collect(root)
+	x.fillMeta(&art, d, meta)
+	art.Body = x.body(d, &art)
+	return art, nil
 }

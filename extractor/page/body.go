@@ -1,0 +1,507 @@
+package page
+
+import (
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+
+	"github.com/newsevents/newsevents/schema"
+)
+
+// stat is what the measuring pass learns of one element.
+type stat struct {
+	text, link, commas int // characters of text, of link text; commas
+	own                int // characters in the element's own text nodes
+	ps                 int // <p> descendants
+	score              float64
+	candidate          bool
+	hasBlock           bool
+}
+
+// scorer measures the body's blocks and picks the story.
+type scorer struct {
+	d           *doc
+	useUnlikely bool
+	stats       map[*html.Node]*stat
+	slab        []stat
+	cands       []*html.Node
+}
+
+func newScorer(d *doc, useUnlikely bool) *scorer {
+	return &scorer{d: d, useUnlikely: useUnlikely, stats: make(map[*html.Node]*stat, 1024)}
+}
+
+func (s *scorer) alloc() *stat {
+	if len(s.slab) == cap(s.slab) {
+		s.slab = make([]stat, 0, 512)
+	}
+	s.slab = s.slab[:len(s.slab)+1]
+	return &s.slab[len(s.slab)-1]
+}
+
+// ignoredTags are never part of a story's text.
+var ignoredTags = map[atom.Atom]bool{
+	atom.Script: true, atom.Style: true, atom.Noscript: true, atom.Template: true, atom.Svg: true,
+	atom.Math: true, atom.Iframe: true, atom.Object: true, atom.Embed: true, atom.Canvas: true,
+	atom.Button: true, atom.Input: true, atom.Select: true, atom.Textarea: true, atom.Option: true,
+	atom.Nav: true, atom.Aside: true, atom.Footer: true, atom.Figure: true, atom.Figcaption: true,
+	atom.Picture: true, atom.Video: true, atom.Audio: true, atom.Head: true, atom.Link: true,
+	atom.Meta: true, atom.Dialog: true, atom.Label: true, atom.Header: true, atom.Menu: true,
+}
+
+// blockTags end a paragraph before and after them.
+var blockTags = map[atom.Atom]bool{
+	atom.P: true, atom.Div: true, atom.Section: true, atom.Article: true, atom.Main: true,
+	atom.H1: true, atom.H2: true, atom.H3: true, atom.H4: true, atom.H5: true, atom.H6: true,
+	atom.Ul: true, atom.Ol: true, atom.Li: true, atom.Dl: true, atom.Dt: true, atom.Dd: true,
+	atom.Table: true, atom.Tbody: true, atom.Thead: true, atom.Tfoot: true, atom.Tr: true,
+	atom.Td: true, atom.Th: true, atom.Blockquote: true, atom.Pre: true, atom.Hr: true,
+	atom.Br: true, atom.Form: true, atom.Fieldset: true, atom.Address: true, atom.Center: true,
+	atom.Caption: true, atom.Details: true, atom.Summary: true,
+}
+
+func (s *scorer) ignored(n *html.Node) bool {
+	if ignoredTags[n.DataAtom] {
+		return true
+	}
+	if _, ok := s.d.dropped[n]; ok {
+		return true
+	}
+	if s.useUnlikely {
+		if _, ok := s.d.unlikely[n]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+// countText returns the characters (runes other than white space) and
+// commas of s.
+func countText(s string) (chars, commas int) {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f':
+		case c < 0x80:
+			chars++
+			if c == ',' {
+				commas++
+			}
+		case c >= 0xC0: // a rune's first byte
+			chars++
+			// "，" U+FF0C and "、" U+3001
+			if strings.HasPrefix(s[i:], "，") || strings.HasPrefix(s[i:], "、") {
+				commas++
+			}
+		}
+	}
+	return chars, commas
+}
+
+// measure is the second pass: text and link lengths of every element, and
+// Readability's scores of the blocks holding paragraphs.
+func (s *scorer) measure(n *html.Node) *stat {
+	st := s.alloc()
+	s.stats[n] = st
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		switch c.Type {
+		case html.TextNode:
+			t, cm := countText(c.Data)
+			st.text += t
+			st.own += t
+			st.commas += cm
+		case html.ElementNode:
+			if s.ignored(c) {
+				continue
+			}
+			cs := s.measure(c)
+			st.text += cs.text
+			st.commas += cs.commas
+			st.ps += cs.ps
+			if c.DataAtom == atom.A {
+				st.link += cs.text
+			} else {
+				st.link += cs.link
+			}
+			if blockTags[c.DataAtom] {
+				st.hasBlock = true
+			}
+		}
+	}
+	text := 0
+	switch n.DataAtom {
+	case atom.P:
+		st.ps++
+		text = st.text
+	case atom.Pre, atom.Td:
+		text = st.text
+	case atom.Div, atom.Section, atom.Article:
+		if !st.hasBlock {
+			text = st.text
+		} else if st.own >= 50 {
+			text = st.own
+		}
+	}
+	if text >= 25 {
+		s.addScore(n, 1+float64(st.commas)+min(float64(text)/100, 3))
+	}
+	return st
+}
+
+// addScore gives a paragraph's score to its parent, half to its
+// grandparent and a third to the next ancestor.
+func (s *scorer) addScore(n *html.Node, score float64) {
+	anc := n.Parent
+	for level := 0; level < 3 && anc != nil && anc.Type == html.ElementNode; level++ {
+		as := s.stats[anc]
+		if as == nil {
+			return
+		}
+		if !as.candidate {
+			as.candidate = true
+			as.score += tagWeight(anc) + classWeight(anc)
+			s.cands = append(s.cands, anc)
+		}
+		div := 1.0
+		switch level {
+		case 1:
+			div = 2
+		case 2:
+			div = 6
+		}
+		as.score += score / div
+		anc = anc.Parent
+	}
+}
+
+func tagWeight(n *html.Node) float64 {
+	switch n.DataAtom {
+	case atom.Div, atom.Article, atom.Section, atom.Main:
+		return 5
+	case atom.Pre, atom.Td, atom.Blockquote:
+		return 3
+	case atom.Address, atom.Ol, atom.Ul, atom.Dl, atom.Dd, atom.Dt, atom.Li, atom.Form:
+		return -3
+	case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6, atom.Th:
+		return -5
+	}
+	return 0
+}
+
+func linkDensity(st *stat) float64 {
+	if st.text == 0 {
+		return 0
+	}
+	return float64(st.link) / float64(st.text)
+}
+
+// pick chooses the elements holding the story: the best-scored block,
+// moved up when its ancestors hold more of the story, and its siblings
+// that look like more of it.
+func (s *scorer) pick(body *html.Node) []*html.Node {
+	if len(s.cands) == 0 {
+		return []*html.Node{body}
+	}
+	type scored struct {
+		n     *html.Node
+		score float64
+	}
+	all := make([]scored, 0, len(s.cands))
+	for _, c := range s.cands {
+		st := s.stats[c]
+		st.score *= 1 - linkDensity(st)
+		all = append(all, scored{c, st.score})
+	}
+	sort.Slice(all, func(i, j int) bool { return all[i].score > all[j].score })
+	top := all[0].n
+	topScore := all[0].score
+
+	// Several good candidates under one ancestor: the story is split
+	// into parts; take the ancestor.
+	var alts []*html.Node
+	for _, a := range all[1:min(len(all), 5)] {
+		if a.score >= 0.75*topScore {
+			alts = append(alts, a.n)
+		}
+	}
+	if len(alts) >= 3 {
+		for p := top.Parent; p != nil && p != body && p.Type == html.ElementNode; p = p.Parent {
+			k := 0
+			for _, a := range alts {
+				if isAncestor(p, a) {
+					k++
+				}
+			}
+			if k >= 3 {
+				top = p
+				break
+			}
+		}
+	}
+	// A score going up on the way to the root means more of the story is
+	// above.
+	last := s.stats[top].score
+	threshold := last / 3
+	for p := top.Parent; p != nil && p != body && p.Type == html.ElementNode; p = p.Parent {
+		ps := s.stats[p]
+		if ps == nil || !ps.candidate {
+			continue
+		}
+		if ps.score < threshold {
+			break
+		}
+		if ps.score > last {
+			top = p
+			break
+		}
+		last = ps.score
+	}
+	for top.Parent != nil && top.Parent != body && top.Parent.Type == html.ElementNode && onlyElementChild(top) {
+		top = top.Parent
+	}
+	if top.Parent == nil {
+		return []*html.Node{top}
+	}
+
+	topSt := s.stats[top]
+	sibThreshold := max(10, topSt.score*0.2)
+	topClass := attr(top, "class")
+	var out []*html.Node
+	for c := top.Parent.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type != html.ElementNode {
+			continue
+		}
+		if c == top {
+			out = append(out, c)
+			continue
+		}
+		st := s.stats[c]
+		if st == nil || st.text == 0 {
+			continue
+		}
+		bonus := 0.0
+		if topClass != "" && attr(c, "class") == topClass {
+			bonus = topSt.score * 0.2
+		}
+		ld := linkDensity(st)
+		switch {
+		case st.candidate && st.score+bonus >= sibThreshold:
+			out = append(out, c)
+		case c.DataAtom == atom.P && st.text > 80 && ld < 0.25:
+			out = append(out, c)
+		case c.DataAtom == atom.P && st.text > 0 && ld == 0 && endsSentence(c):
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func isAncestor(a, n *html.Node) bool {
+	for p := n.Parent; p != nil; p = p.Parent {
+		if p == a {
+			return true
+		}
+	}
+	return false
+}
+
+func onlyElementChild(n *html.Node) bool {
+	for c := n.Parent.FirstChild; c != nil; c = c.NextSibling {
+		if c != n && c.Type == html.ElementNode {
+			return false
+		}
+	}
+	return true
+}
+
+func endsSentence(n *html.Node) bool {
+	t := strings.TrimSpace(textOf(n))
+	return strings.HasSuffix(t, ".")
+}
+
+// keep decides, for an element inside the chosen blocks, whether it is
+// part of the story (Readability's conditional cleaning).
+func (s *scorer) keep(n *html.Node, st *stat) bool {
+	if st.text == 0 {
+		return false
+	}
+	switch n.DataAtom {
+	case atom.H1:
+		return false
+	case atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
+		return classWeight(n) >= 0 && linkDensity(st) < 0.5
+	case atom.Ul, atom.Ol, atom.Div, atom.Section, atom.Table, atom.Form, atom.Fieldset, atom.Dl:
+	default:
+		return true
+	}
+	w := classWeight(n)
+	if w < 0 {
+		return false
+	}
+	if st.commas >= 10 {
+		return true
+	}
+	ld := linkDensity(st)
+	if (w < 25 && ld > 0.33) || ld > 0.5 {
+		return false
+	}
+	if st.text < 25 && st.ps == 0 && n.DataAtom != atom.Ul && n.DataAtom != atom.Ol {
+		return false
+	}
+	return true
+}
+
+// writer gathers paragraphs, collapsing white space.
+type writer struct {
+	paras []string
+	cur   strings.Builder
+	space bool
+}
+
+func (w *writer) text(s string) {
+	start := -1
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' {
+			if start >= 0 {
+				w.cur.WriteString(s[start:i])
+				start = -1
+			}
+			w.space = true
+			continue
+		}
+		if start < 0 {
+			if w.space && w.cur.Len() > 0 {
+				w.cur.WriteByte(' ')
+			}
+			w.space = false
+			start = i
+		}
+	}
+	if start >= 0 {
+		w.cur.WriteString(s[start:])
+	}
+}
+
+func (w *writer) flush() {
+	if w.cur.Len() > 0 {
+		w.paras = append(w.paras, w.cur.String())
+		w.cur.Reset()
+	}
+	w.space = false
+}
+
+// write is the third pass: the text of the kept blocks.
+func (s *scorer) write(w *writer, n *html.Node) {
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		switch c.Type {
+		case html.TextNode:
+			w.text(c.Data)
+		case html.ElementNode:
+			if s.ignored(c) {
+				continue
+			}
+			st := s.stats[c]
+			if st == nil || !s.keep(c, st) {
+				if c.DataAtom == atom.Br || c.DataAtom == atom.Hr {
+					w.flush()
+				}
+				continue
+			}
+			if blockTags[c.DataAtom] {
+				w.flush()
+				s.write(w, c)
+				w.flush()
+			} else {
+				s.write(w, c)
+			}
+		}
+	}
+}
+
+// body extracts the story's text: the site rule's blocks when the page's
+// site has one that matches, else the best-scored blocks.
+func (x *Extractor) body(d *doc, art *schema.Article) string {
+	root := d.body
+	if root == nil {
+		root = d.root
+	}
+	var ruleBlocks []*html.Node
+	if r := x.rules.lookup(d.url); r != nil {
+		ruleBlocks = r.apply(d.root, d)
+	}
+	paras := extractParas(d, root, ruleBlocks, true)
+	if textLen(paras) < 250 {
+		// Readability's retry: the class names misled us.
+		if p2 := extractParas(d, root, ruleBlocks, false); textLen(p2) > textLen(paras) {
+			paras = p2
+		}
+	}
+	paras = cleanParas(paras, art.Title)
+	return strings.Join(paras, "\n\n")
+}
+
+func extractParas(d *doc, root *html.Node, ruleBlocks []*html.Node, useUnlikely bool) []string {
+	s := newScorer(d, useUnlikely)
+	s.measure(root)
+	blocks := ruleBlocks
+	if len(blocks) == 0 {
+		blocks = s.pick(root)
+	}
+	w := &writer{}
+	for _, b := range blocks {
+		if s.stats[b] == nil { // inside an ignored block
+			continue
+		}
+		w.flush()
+		s.write(w, b)
+	}
+	w.flush()
+	return w.paras
+}
+
+func textLen(paras []string) int {
+	n := 0
+	for _, p := range paras {
+		n += utf8.RuneCountInString(p)
+	}
+	return n
+}
+
+// boilerplate starts short paragraphs that are page furniture, not story.
+var boilerplate = []string{
+	"advertisement", "story continues below", "continue reading", "read more", "share this",
+	"sign up", "subscribe", "click here", "follow us", "skip to", "listen to this article",
+	"loading", "sponsored", "related:", "related stories", "related articles", "see also",
+	"recommended", "you may also like", "more from", "image:", "photo:", "getty images",
+	"all rights reserved", "copyright ©", "©",
+}
+
+// cleanParas drops page furniture that survived the block choice: short
+// boilerplate lines, the title repeated, and a heading left last.
+func cleanParas(paras []string, title string) []string {
+	out := paras[:0]
+	for i, p := range paras {
+		if i == 0 && title != "" && strings.EqualFold(p, title) {
+			continue
+		}
+		if utf8.RuneCountInString(p) < 80 {
+			l := strings.ToLower(p)
+			bp := false
+			for _, b := range boilerplate {
+				if strings.HasPrefix(l, b) {
+					bp = true
+					break
+				}
+			}
+			if bp {
+				continue
+			}
+		}
+		out = append(out, p)
+	}
+	return out
+}

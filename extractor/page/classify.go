@@ -1,0 +1,121 @@
+package page
+
+import (
+	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// Class and id patterns, matched as substrings of the lower-cased class
+// and id. They follow Mozilla Readability's lists, with the boxes news
+// pages add around the story (newsletter sign-ups, share bars, related and
+// recommended links, ad slots).
+var (
+	// strongNoise marks boxes that are never the story, even when their
+	// class also says "article" ("related-articles").
+	strongNoise = []string{
+		"related", "newsletter", "share", "social", "comment", "outbrain", "taboola",
+		"promo", "recirc", "subscribe", "signup", "sign-up", "advert", "cookie", "consent",
+		"most-popular", "mostpopular", "trending", "recommend", "more-stories", "read-more",
+		"readmore", "byline", "breadcrumb", "sidebar", "skip-link", "skiplink", "visually-hidden",
+		"visuallyhidden", "sr-only", "screen-reader", "print-only", "tags", "author-bio",
+		"disqus", "sponsor", "popup", "modal", "paywall-prompt", "also-read", "see-also",
+		"newsfeed", "inline-ad", "ad-container", "ad-slot", "adslot", "adunit", "ad-unit",
+		"dfp", "gpt-ad", "caption", "credit", "toolbar", "pagination", "pager",
+	}
+	// weakNoise marks blocks that are dropped unless their class or id
+	// also looks like content.
+	weakNoise = []string{
+		"-ad-", "banner", "combx", "community", "cover-wrap", "extra", "footer", "gdpr",
+		"header", "legends", "menu", "remark", "replies", "rss", "shoutbox", "skyscraper",
+		"supplemental", "agegate", "yom-remote", "nav", "masthead", "widget", "meta",
+	}
+	maybeContent = []string{"article", "body", "column", "content", "main", "shadow", "story", "text", "entry", "post"}
+
+	positive = []string{"article", "body", "content", "entry", "hentry", "h-entry", "main", "page", "post", "text", "blog", "story"}
+	negative = []string{
+		"hidden", "banner", "combx", "comment", "com-", "contact", "foot", "footnote", "gdpr",
+		"masthead", "media", "meta", "outbrain", "promo", "related", "scroll", "share",
+		"shoutbox", "sidebar", "skyscraper", "sponsor", "shopping", "tags", "tool", "widget",
+		"newsletter", "subscribe", "social", "caption",
+	}
+)
+
+func classID(n *html.Node) string {
+	var c, id string
+	for _, a := range n.Attr {
+		switch a.Key {
+		case "class":
+			c = a.Val
+		case "id":
+			id = a.Val
+		}
+	}
+	if c == "" {
+		return strings.ToLower(id)
+	}
+	if id == "" {
+		return strings.ToLower(c)
+	}
+	return strings.ToLower(c + " " + id)
+}
+
+func containsAny(s string, subs []string) bool {
+	for _, p := range subs {
+		if strings.Contains(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// isUnlikely reports whether an element of the body is unlikely to hold
+// any of the story, from its role, visibility, class and id.
+func isUnlikely(n *html.Node) bool {
+	switch n.DataAtom {
+	case atom.Html, atom.Body, atom.Article, atom.Main, atom.P, atom.A, atom.Em, atom.Strong, atom.B, atom.I:
+		return false
+	}
+	if hasAttr(n, "hidden") {
+		return true
+	}
+	if st := attr(n, "style"); st != "" {
+		st = strings.ReplaceAll(strings.ToLower(st), " ", "")
+		if strings.Contains(st, "display:none") || strings.Contains(st, "visibility:hidden") {
+			return true
+		}
+	}
+	if attr(n, "aria-hidden") == "true" {
+		return true
+	}
+	switch attr(n, "role") {
+	case "navigation", "complementary", "banner", "contentinfo", "dialog", "alertdialog", "menu", "menubar", "search":
+		return true
+	}
+	s := classID(n)
+	if s == "" {
+		return false
+	}
+	if containsAny(s, strongNoise) {
+		return true
+	}
+	return containsAny(s, weakNoise) && !containsAny(s, maybeContent)
+}
+
+// classWeight is Readability's class and id weight: +25 for a content-like
+// name, -25 for a noise-like one.
+func classWeight(n *html.Node) float64 {
+	s := classID(n)
+	if s == "" {
+		return 0
+	}
+	w := 0.0
+	if containsAny(s, negative) {
+		w -= 25
+	}
+	if containsAny(s, positive) {
+		w += 25
+	}
+	return w
+}
