@@ -106,6 +106,16 @@ func countText(s string) (chars, commas int) {
 func (s *scorer) measure(n *html.Node) *stat {
 	st := s.alloc()
 	s.stats[n] = st
+	// Runs of inline content directly in a container are scored as the
+	// paragraphs they are (Readability wraps them in <p>).
+	runs := runContainers[n.DataAtom]
+	var run, runCommas int
+	endRun := func() {
+		if run >= 25 {
+			s.addScoreFrom(n, 1+float64(runCommas)+min(float64(run)/100, 3))
+		}
+		run, runCommas = 0, 0
+	}
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
 		switch c.Type {
 		case html.TextNode:
@@ -113,6 +123,8 @@ func (s *scorer) measure(n *html.Node) *stat {
 			st.text += t
 			st.own += t
 			st.commas += cm
+			run += t
+			runCommas += cm
 		case html.ElementNode:
 			if s.ignored(c) {
 				continue
@@ -128,33 +140,40 @@ func (s *scorer) measure(n *html.Node) *stat {
 			}
 			if blockTags[c.DataAtom] {
 				st.hasBlock = true
+				if runs {
+					endRun()
+				}
+			} else {
+				run += cs.text
+				runCommas += cs.commas
 			}
 		}
 	}
-	text := 0
-	switch n.DataAtom {
-	case atom.P:
+	switch {
+	case n.DataAtom == atom.P:
 		st.ps++
-		text = st.text
-	case atom.Pre, atom.Td:
-		text = st.text
-	case atom.Div, atom.Section, atom.Article:
-		if !st.hasBlock {
-			text = st.text
-		} else if st.own >= 50 {
-			text = st.own
+		if st.text >= 25 {
+			s.addScoreFrom(n.Parent, 1+float64(st.commas)+min(float64(st.text)/100, 3))
 		}
-	}
-	if text >= 25 {
-		s.addScore(n, 1+float64(st.commas)+min(float64(text)/100, 3))
+	case n.DataAtom == atom.Pre:
+		if st.text >= 25 {
+			s.addScoreFrom(n.Parent, 1+float64(st.commas)+min(float64(st.text)/100, 3))
+		}
+	case runs:
+		endRun()
 	}
 	return st
 }
 
-// addScore gives a paragraph's score to its parent, half to its
-// grandparent and a third to the next ancestor.
-func (s *scorer) addScore(n *html.Node, score float64) {
-	anc := n.Parent
+// runContainers are the blocks whose own inline runs count as paragraphs.
+var runContainers = map[atom.Atom]bool{
+	atom.Div: true, atom.Section: true, atom.Article: true, atom.Main: true, atom.Td: true,
+	atom.Blockquote: true, atom.Center: true, atom.Dd: true, atom.Form: true, atom.Body: true,
+}
+
+// addScoreFrom gives a paragraph's score to anc, its container, half to
+// the next ancestor and a sixth to the one above.
+func (s *scorer) addScoreFrom(anc *html.Node, score float64) {
 	for level := 0; level < 3 && anc != nil && anc.Type == html.ElementNode; level++ {
 		as := s.stats[anc]
 		if as == nil {
@@ -338,7 +357,7 @@ func (s *scorer) keep(n *html.Node, st *stat) bool {
 		return true
 	}
 	w := classWeight(n)
-	if w < 0 {
+	if w < 0 && s.useUnlikely {
 		return false
 	}
 	if st.commas >= 10 {

@@ -29,7 +29,7 @@ var (
 	weakNoise = []string{
 		"-ad-", "banner", "combx", "community", "cover-wrap", "extra", "footer", "gdpr",
 		"header", "legends", "menu", "remark", "replies", "rss", "shoutbox", "skyscraper",
-		"supplemental", "agegate", "yom-remote", "nav", "masthead", "widget", "meta",
+		"supplemental", "agegate", "yom-remote", "nav", "masthead", "meta",
 	}
 	maybeContent = []string{"article", "body", "column", "content", "main", "shadow", "story", "text", "entry", "post"}
 
@@ -37,7 +37,7 @@ var (
 	negative = []string{
 		"hidden", "banner", "combx", "comment", "com-", "contact", "foot", "footnote", "gdpr",
 		"masthead", "media", "meta", "outbrain", "promo", "related", "scroll", "share",
-		"shoutbox", "sidebar", "skyscraper", "sponsor", "shopping", "tags", "tool", "widget",
+		"shoutbox", "sidebar", "skyscraper", "sponsor", "shopping", "tags", "tool",
 		"newsletter", "subscribe", "social", "caption",
 	}
 )
@@ -52,6 +52,9 @@ func classID(n *html.Node) string {
 			id = a.Val
 		}
 	}
+	if c != "" && strings.Contains(c, "-") {
+		c = dropTaxonomy(c)
+	}
 	if c == "" {
 		return strings.ToLower(id)
 	}
@@ -59,6 +62,29 @@ func classID(n *html.Node) string {
 		return strings.ToLower(c)
 	}
 	return strings.ToLower(c + " " + id)
+}
+
+// taxonomyPrefixes start the class names CMSs derive from a post's
+// categories and tags ("category-advertising", "tag-social-media"): they
+// say what the story is about, not what the block is.
+var taxonomyPrefixes = []string{"category-", "tag-", "post_tag-", "format-", "status-", "type-", "topic-", "section-"}
+
+func dropTaxonomy(c string) string {
+	fields := strings.Fields(c)
+	out := fields[:0]
+	for _, f := range fields {
+		keep := true
+		for _, p := range taxonomyPrefixes {
+			if strings.HasPrefix(f, p) {
+				keep = false
+				break
+			}
+		}
+		if keep {
+			out = append(out, f)
+		}
+	}
+	return strings.Join(out, " ")
 }
 
 func containsAny(s string, subs []string) bool {

@@ -1,0 +1,63 @@
+package page
+
+import (
+	"bytes"
+	"compress/gzip"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+)
+
+// TestDebugChain prints the ancestors of the element holding DEBUG_TEXT in
+// the bench page DEBUG_ID (a development aid; skipped without them).
+func TestDebugChain(t *testing.T) {
+	id, needle := os.Getenv("DEBUG_ID"), os.Getenv("DEBUG_TEXT")
+	if id == "" {
+		t.Skip("DEBUG_ID not set")
+	}
+	m, _ := filepath.Glob("/work/shared/bench/article-body/html/" + id + "*")
+	f, _ := os.ReadFile(m[0])
+	zr, _ := gzip.NewReader(bytes.NewReader(f))
+	raw, _ := io.ReadAll(zr)
+	root, _ := html.Parse(bytes.NewReader(raw))
+	d := newDoc(root, "")
+	d.collect(root)
+	s := newScorer(d, true)
+	s.measure(d.body)
+	var found *html.Node
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if found != nil {
+			return
+		}
+		if n.Type == html.TextNode && strings.Contains(n.Data, needle) {
+			found = n
+			return
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(d.body)
+	if found == nil {
+		t.Fatal("not found")
+	}
+	for p := found.Parent; p != nil && p.Type == html.ElementNode; p = p.Parent {
+		_, un := d.unlikely[p]
+		st := s.stats[p]
+		desc := ""
+		if st != nil {
+			desc = fmt.Sprintf("text=%d link=%d score=%.1f cand=%v", st.text, st.link, st.score, st.candidate)
+		}
+		fmt.Printf("%s class=%q id=%q unlikely=%v ignored=%v %s\n", p.Data, attr(p, "class"), attr(p, "id"), un, s.ignored(p), desc)
+	}
+	blocks := s.pick(d.body)
+	for _, b := range blocks {
+		fmt.Printf("PICK %s class=%q id=%q score=%.1f\n", b.Data, attr(b, "class"), attr(b, "id"), s.stats[b].score)
+	}
+}
