@@ -1,9 +1,18 @@
 // Package events turns the text of a news article into trade events of the
 // five core types (shared/spec/events.md). It reads text only: it never
 // fetches and never parses HTML.
+//
+// The engine splits the text into sentences, finds in each the countries,
+// amounts of money, percentages and dates (the normalisers), and runs the
+// rules of every event type over the sentences that pass the rule's keyword
+// prefilter. Each event type has its rules in one file, rules_<type>.go,
+// which registers them (see Rule). Mentions of one event (one schema.Key)
+// are merged, keeping the evidence of the most confident mention.
 package events
 
 import (
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/newsevents/newsevents/schema"
@@ -11,7 +20,7 @@ import (
 
 // Version identifies the rules; it is carried by every event as
 // extractor_version. Raise it when the rules change what they extract.
-const Version = "events/0.0"
+const Version = "events/1.0"
 
 // Document is the text the engine reads.
 type Document struct {
@@ -30,15 +39,236 @@ func Compose(doc Document) string {
 }
 
 // Engine extracts events. It is safe for concurrent use.
-type Engine struct{}
+type Engine struct {
+	countries countryIndex
+	rules     []Rule
+}
 
 // New compiles the rules.
-func New() (*Engine, error) { return &Engine{}, nil }
+func New() (*Engine, error) {
+	rs := allRules()
+	if err := checkRules(rs); err != nil {
+		return nil, err
+	}
+	return &Engine{countries: newCountryIndex(), rules: rs}, nil
+}
+
+// Rules returns the names of the rules, in the order they run.
+func (e *Engine) Rules() []string {
+	out := make([]string, len(e.rules))
+	for i, r := range e.rules {
+		out[i] = r.Name
+	}
+	return out
+}
 
 // Extract returns the core events asserted by doc, one per identity. Each
 // event has Type, Fields, OccurredOn, Evidence, Confidence, Rule and
 // ExtractorVersion set; ID, EventKey, Article and ExtractedAt are left to
 // the caller (see extractor.Finalize).
 func (e *Engine) Extract(doc Document) []schema.Event {
-	return nil // TODO(issue 3): the rules engine
+	text := Compose(doc)
+	d := e.analyse(text, doc.Published)
+	var cands []candidate
+	for _, s := range d.sents {
+		for ri := range e.rules {
+			r := &e.rules[ri]
+			if !r.prefilter(s.Low) {
+				continue
+			}
+			cands = append(cands, r.apply(d, s)...)
+		}
+	}
+	return merge(cands)
+}
+
+// doc is one document being read.
+type doc struct {
+	text  string
+	pub   time.Time
+	sents []*sentence
+	// freq counts the sentences naming each country; partner() uses it
+	// when a sentence leaves one side implicit.
+	freq map[string]int
+	eng  *Engine
+}
+
+// sentence is one sentence with what the normalisers found in it.
+type sentence struct {
+	Text       string
+	Low        string // ASCII lower case: same byte offsets as Text
+	Start, End int    // byte offsets in the composed text
+	Toks       []token
+	Countries  []mention
+	Rates      []rate
+	Money      []money
+	dates      []dateMention
+	datesDone  bool
+	pub        time.Time
+	Index      int
+}
+
+// Dates returns the dates of the sentence, computed on first use.
+func (s *sentence) Dates() []dateMention {
+	if !s.datesDone {
+		s.dates, s.datesDone = findDates(s.Text, s.pub), true
+	}
+	return s.dates
+}
+
+func (e *Engine) analyse(text string, pub time.Time) *doc {
+	d := &doc{text: text, pub: pub, freq: map[string]int{}, eng: e}
+	seenLow := map[string]bool{}
+	for i, sp := range splitSentences(text) {
+		s := &sentence{Text: text[sp.Start:sp.End], Start: sp.Start, End: sp.End, pub: pub, Index: i}
+		s.Low = lowerASCII(s.Text)
+		s.Toks = tokenize(s.Text)
+		s.Countries = e.countries.find(s.Toks)
+		s.Rates = findRates(s.Text)
+		s.Money = findMoney(s.Text)
+		// Repeated sentences (a headline echoed, a lede repeated below a
+		// photo) count once for the country frequencies.
+		if !seenLow[s.Low] {
+			seenLow[s.Low] = true
+			seen := map[string]bool{}
+			for _, m := range s.Countries {
+				if !seen[m.Code] {
+					seen[m.Code] = true
+					d.freq[m.Code]++
+				}
+			}
+		}
+		d.sents = append(d.sents, s)
+	}
+	return d
+}
+
+// partner returns the country most often named in the document other than
+// the codes given, or "" when none is named at least twice.
+func (d *doc) partner(not ...string) string {
+	best, bestN := "", 1
+	for c, n := range d.freq {
+		skip := false
+		for _, x := range not {
+			if c == x {
+				skip = true
+			}
+		}
+		if skip {
+			continue
+		}
+		if n > bestN || (n == bestN && best != "" && c < best) {
+			best, bestN = c, n
+		}
+	}
+	return best
+}
+
+// candidate is one event read from one mention.
+type candidate struct {
+	ev   schema.Event
+	key  string
+	rank float64 // confidence, used to pick the evidence of merged mentions
+}
+
+// merge keeps one event per identity: the most confident mention gives the
+// evidence and fields; the others fill fields it left empty.
+func merge(cands []candidate) []schema.Event {
+	if len(cands) == 0 {
+		return nil
+	}
+	byKey := map[string]int{}
+	var out []schema.Event
+	var conf []float64
+	for _, c := range cands {
+		i, ok := byKey[c.key]
+		if !ok {
+			byKey[c.key] = len(out)
+			out = append(out, c.ev)
+			conf = append(conf, c.rank)
+			continue
+		}
+		if c.rank > conf[i] {
+			old := out[i]
+			out[i] = c.ev
+			conf[i] = c.rank
+			fillFrom(&out[i], &old)
+		} else {
+			fillFrom(&out[i], &c.ev)
+		}
+		// Several mentions make an event surer.
+		out[i].Confidence = clamp01(out[i].Confidence + 0.05)
+	}
+	sort.SliceStable(out, func(a, b int) bool { return out[a].Evidence.Start < out[b].Evidence.Start })
+	return out
+}
+
+// fillFrom copies into e the fields it lacks that o has.
+func fillFrom(e, o *schema.Event) {
+	f, g := &e.Fields, &o.Fields
+	setS := func(a *string, b string) {
+		if *a == "" {
+			*a = b
+		}
+	}
+	setS(&f.Traveler, g.Traveler)
+	setS(&f.TravelerRole, g.TravelerRole)
+	setS(&f.Status, g.Status)
+	setS(&f.Reason, g.Reason)
+	setS(&f.Products, g.Products)
+	setS(&f.EffectiveDate, g.EffectiveDate)
+	setS(&f.Instruments, g.Instruments)
+	setS(&f.Name, g.Name)
+	setS(&e.OccurredOn, o.OccurredOn)
+	if f.PreviousRatePct == nil {
+		f.PreviousRatePct = g.PreviousRatePct
+	}
+	if f.Amount == nil {
+		f.Amount, f.Currency, f.Scale = g.Amount, g.Currency, g.Scale
+	}
+}
+
+func clamp01(x float64) float64 {
+	if x < 0 {
+		return 0
+	}
+	if x > 1 {
+		return 1
+	}
+	return x
+}
+
+// newEvent builds the event of a candidate from sentence s.
+func newEvent(t schema.Type, f schema.Fields, s *sentence, rule string, conf float64) candidate {
+	conf = clamp01(conf)
+	ev := schema.Event{
+		Type:             t,
+		Fields:           f,
+		Evidence:         schema.Evidence{Sentence: s.Text, Start: s.Start, End: s.End},
+		Confidence:       conf,
+		Rule:             rule,
+		ExtractorVersion: Version,
+	}
+	return candidate{ev: ev, key: schema.Key(t, f), rank: conf}
+}
+
+// sortedCodes returns the distinct codes, sorted.
+func sortedCodes(codes []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, c := range codes {
+		if c != "" && !seen[c] {
+			seen[c] = true
+			out = append(out, c)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// trimPhrase tidies a phrase copied from the text for a descriptive field.
+func trimPhrase(s string) string {
+	s = strings.TrimSpace(s)
+	s = strings.Trim(s, ",;:—–-\"“”‘’()")
+	return strings.TrimSpace(s)
 }

@@ -1,0 +1,243 @@
+package events
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/newsevents/newsevents/schema"
+)
+
+// Rule is one pattern for one event type. Rules are data: a keyword
+// prefilter, a trigger regexp and the factuality cues that cancel it; the
+// type's Fill function turns a trigger match into events by reading the
+// sentence's countries, rates, amounts and dates. Each event type keeps its
+// rules in its own file (rules_<type>.go) and registers them with
+// registerRules in an init function.
+type Rule struct {
+	// Name is "<type>/<pattern>": it is carried by every event as rule.
+	Name string
+	Type schema.Type
+	// Keywords: the lower-cased sentence must contain at least one.
+	Keywords []string
+	// Trigger is matched against the lower-cased sentence; each match is
+	// one anchor for Fill.
+	Trigger *regexp.Regexp
+	// Blockers are the factuality cue classes that cancel an anchor when
+	// they appear in its clause before it (or anywhere, for conditions and
+	// questions). Nil means all of them.
+	Blockers []cueClass
+	// Confidence is the confidence of an event whose fields were all read
+	// from the sentence; Fill lowers it when it had to guess.
+	Confidence float64
+	// Once: only the first trigger match of a sentence is an anchor (for
+	// rules whose Fill reads the whole sentence).
+	Once bool
+	// Fill returns the events of one anchor (the trigger match m, as
+	// indexes into s.Low).
+	Fill func(d *doc, s *sentence, r *Rule, m []int) []candidate
+}
+
+var registered []Rule
+
+// registerRules adds rules; it is called from the init functions of the
+// rules_<type>.go files only.
+func registerRules(rs ...Rule) { registered = append(registered, rs...) }
+
+func allRules() []Rule {
+	out := make([]Rule, len(registered))
+	copy(out, registered)
+	return out
+}
+
+func checkRules(rs []Rule) error {
+	seen := map[string]bool{}
+	for _, r := range rs {
+		switch {
+		case r.Name == "" || seen[r.Name]:
+			return fmt.Errorf("rule %q: name empty or used twice", r.Name)
+		case !r.Type.IsCore():
+			return fmt.Errorf("rule %q: unknown type %q", r.Name, r.Type)
+		case r.Trigger == nil || r.Fill == nil:
+			return fmt.Errorf("rule %q: trigger and fill are required", r.Name)
+		case r.Confidence <= 0 || r.Confidence > 1:
+			return fmt.Errorf("rule %q: confidence %v not in (0,1]", r.Name, r.Confidence)
+		}
+		seen[r.Name] = true
+	}
+	return nil
+}
+
+func (r *Rule) prefilter(low string) bool {
+	if len(r.Keywords) == 0 {
+		return true
+	}
+	for _, k := range r.Keywords {
+		if strings.Contains(low, k) {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *Rule) apply(d *doc, s *sentence) []candidate {
+	var out []candidate
+	for _, m := range r.Trigger.FindAllStringSubmatchIndex(s.Low, -1) {
+		if cue := blocked(s, m[0], m[1], r.Blockers); cue != "" {
+			continue
+		}
+		out = append(out, r.Fill(d, s, r, m)...)
+		if r.Once {
+			break
+		}
+	}
+	return out
+}
+
+// cueClass is a kind of non-factual statement.
+type cueClass uint8
+
+const (
+	cueCondition cueClass = iota + 1 // if, unless
+	cueQuestion                      // a sentence ending in "?"
+	cueThreat                        // threatened, warned
+	cueRequest                       // urged, demanded, asked, called for
+	cueModal                         // could, may, might, considering, expected to
+	cueNegation                      // not, never, denied, no
+)
+
+// cues are matched on word boundaries in the lower-cased clause before the
+// anchor. They are data: widen them here, not in the rules.
+var cues = map[cueClass][]string{
+	cueCondition: {"if", "unless", "provided that", "in the event", "as long as", "in case"},
+	cueThreat:    {"threat", "threaten", "threatened", "threatening", "threatens", "warned", "warns", "warning", "vowed to retaliate", "ultimatum"},
+	cueRequest:   {"urge", "urged", "urges", "urging", "demand", "demanded", "demands", "demanding", "called on", "calls on", "call on", "called for", "calls for", "call for", "asked", "asks", "asking", "ask", "pressed", "pressing", "press", "pushed for", "pushing for", "push for", "wants", "want", "wanted", "seek", "seeks", "seeking", "sought", "request", "requested", "proposed", "proposes", "proposal", "insisted", "insists"},
+	cueModal:     {"could", "may", "might", "considering", "considers", "consider", "weighing", "mulling", "expected to", "likely to", "likely", "possible", "possibly", "potential", "hope", "hopes", "hoping", "hoped", "aim", "aims", "aiming", "plan to", "plans to", "planning to", "intend to", "would like", "prepared to", "ready to", "forecast", "predicted", "predicts", "speculation", "rumored", "rumoured", "should", "would be"},
+	cueNegation:  {"not", "n't", "never", "no", "denied", "denies", "deny", "rejected", "refused", "without", "nor", "neither", "failed to", "yet to", "instead of", "rather than", "nothing"},
+}
+
+// allCues is the default set of blockers.
+var allCues = []cueClass{cueCondition, cueQuestion, cueThreat, cueRequest, cueModal, cueNegation}
+
+// clauseBreaks end the clause an anchor belongs to, looking backwards.
+var clauseBreaks = []string{";", " but ", " while ", " whereas ", " although ", " though ", " — ", " – ", " after ", " before ", " since ", " as ", " when ", " which ", " who ", " that ", ", and ", " said ", " says ", "said ", ": "}
+
+// clauseStart returns the start of the clause that contains offset i.
+func clauseStart(low string, i int) int {
+	start := 0
+	for _, b := range clauseBreaks {
+		if j := strings.LastIndex(low[:i], b); j >= 0 && j+len(b) > start {
+			start = j + len(b)
+		}
+	}
+	return start
+}
+
+// blocked returns the cue that makes the anchor [a,b) non-factual, or "".
+func blocked(s *sentence, a, b int, classes []cueClass) string {
+	if classes == nil {
+		classes = allCues
+	}
+	if len(classes) == 0 {
+		return ""
+	}
+	low := s.Low
+	cs := clauseStart(low, a)
+	for _, c := range classes {
+		switch c {
+		case cueQuestion:
+			if strings.HasSuffix(strings.TrimRight(low, " \"”’'"), "?") {
+				return "?"
+			}
+		case cueCondition:
+			for _, w := range cues[c] {
+				if hasWord(low, w) {
+					return w
+				}
+			}
+		default:
+			for _, w := range cues[c] {
+				if hasWord(low[cs:b], w) {
+					return w
+				}
+			}
+		}
+	}
+	return ""
+}
+
+// hasWord reports whether w occurs in s on word boundaries.
+func hasWord(s, w string) bool {
+	for i := 0; ; {
+		j := strings.Index(s[i:], w)
+		if j < 0 {
+			return false
+		}
+		j += i
+		end := j + len(w)
+		if (j == 0 || !isWordByte(s[j-1]) || !isWordByte(w[0])) && (end == len(s) || !isWordByte(s[end]) || !isWordByte(w[len(w)-1])) {
+			return true
+		}
+		i = j + 1
+	}
+}
+
+func isWordByte(c byte) bool {
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80
+}
+
+// tokAt returns the index of the token that contains byte offset off, or
+// the first token after it.
+func (s *sentence) tokAt(off int) int {
+	for i, t := range s.Toks {
+		if t.End > off {
+			return i
+		}
+	}
+	return len(s.Toks)
+}
+
+// lowTok returns the lower-cased text of token i, or "".
+func (s *sentence) lowTok(i int) string {
+	if i < 0 || i >= len(s.Toks) {
+		return ""
+	}
+	return s.Toks[i].Low
+}
+
+// countryAt returns the mention that covers token i, or nil.
+func (s *sentence) countryAt(i int) *mention {
+	for k := range s.Countries {
+		if s.Countries[k].Tok <= i && i < s.Countries[k].End {
+			return &s.Countries[k]
+		}
+	}
+	return nil
+}
+
+// codesIn returns the codes of the mentions whose tokens fall in [a,b).
+func (s *sentence) codesIn(a, b int) []string {
+	var out []string
+	for _, m := range s.Countries {
+		if m.Tok >= a && m.End <= b {
+			out = append(out, m.Code)
+		}
+	}
+	return out
+}
+
+// occurred returns the date nearest to the anchor at byte offset a, as the
+// event's occurred_on, or "".
+func occurred(s *sentence, a int) string {
+	best, bestDist := "", 1<<30
+	for _, dm := range s.Dates() {
+		dist := dm.Off - a
+		if dist < 0 {
+			dist = -dist
+		}
+		if dist < bestDist {
+			best, bestDist = ymd(dm.Date), dist
+		}
+	}
+	return best
+}

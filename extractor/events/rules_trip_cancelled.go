@@ -1,0 +1,273 @@
+package events
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/newsevents/newsevents/schema"
+)
+
+// trip_cancelled: a planned official trip, visit or round of in-person talks
+// abroad is called off or postponed.
+
+var (
+	tripVerbRe = regexp.MustCompile(`\b(cancel(?:l?ed|s|l?ing|lation)?|call(?:ed|s|ing)? off|scrap(?:ped|s|ping)?|postpone(?:d|s|ment)?|postponing|delay(?:ed|s)?|put off|push(?:ed|es)? back|rescheduled?|shelved?|axed|called-off)\b`)
+	tripNounRe = regexp.MustCompile(`\b(trip|trips|visit|visits|visiting|travel|travels|tour|journey|flight|mission|talks|meeting|meetings|summit|delegation|voyage)\b`)
+	// remoteRe marks meetings that need no travel.
+	remoteRe = regexp.MustCompile(`\b(video|virtual|phone|call|online|teleconference|videoconference)\b`)
+)
+
+func init() {
+	registerRules(Rule{
+		Name:       "trip_cancelled/verb-trip",
+		Type:       schema.TripCancelled,
+		Keywords:   []string{"cancel", "call", "scrap", "postpon", "delay", "put off", "push", "reschedul", "shelve", "axed"},
+		Trigger:    tripVerbRe,
+		Blockers:   []cueClass{cueCondition, cueQuestion, cueThreat, cueModal, cueNegation},
+		Confidence: 0.85,
+		Fill:       fillTrip,
+	})
+}
+
+// tripStatus maps the verb to the status the spec names.
+func tripStatus(verb string) string {
+	for _, p := range []string{"postpon", "delay", "put off", "push", "reschedul", "shelv"} {
+		if strings.HasPrefix(verb, p) {
+			return "postponed"
+		}
+	}
+	return "cancelled"
+}
+
+func fillTrip(d *doc, s *sentence, r *Rule, m []int) []candidate {
+	vt := s.tokAt(m[0])
+	// A trip noun near the verb.
+	nounTok := -1
+	for _, nm := range tripNounRe.FindAllStringIndex(s.Low, -1) {
+		nt := s.tokAt(nm[0])
+		if nt-vt >= -8 && nt-vt <= 8 && (nounTok < 0 || abs(nt-vt) < abs(nounTok-vt)) {
+			nounTok = nt
+		}
+	}
+	if nounTok < 0 {
+		return nil
+	}
+	if remoteRe.MatchString(s.Low[max(0, s.Toks[nounTok].Off-20):s.Toks[nounTok].End]) {
+		return nil
+	}
+	noun := s.Toks[nounTok].Low
+	conf := r.Confidence
+	// Destination: "to X", "in X", "visit X", "X visit", "with X".
+	dest := ""
+	var destM *mention
+	for k := range s.Countries {
+		c := &s.Countries[k]
+		prev := s.lowTok(c.Tok - 1)
+		if prev == "the" {
+			prev = s.lowTok(c.Tok - 2)
+		}
+		next := s.lowTok(c.End)
+		if prev == "to" || prev == "in" || prev == "visit" || prev == "visiting" || prev == "for" ||
+			((next == "visit" || next == "trip" || next == "tour") && !c.Poss && c.Kind != kindDemonym) {
+			if c.Kind == kindPerson {
+				continue
+			}
+			dest, destM = c.Code, c
+			break
+		}
+	}
+	if dest == "" {
+		for k := range s.Countries {
+			c := &s.Countries[k]
+			if s.lowTok(c.Tok-1) == "with" || (s.lowTok(c.Tok-1) == "the" && s.lowTok(c.Tok-2) == "with") {
+				dest, destM = c.Code, c
+				conf -= 0.1
+				break
+			}
+		}
+	}
+	// Traveller: the subject, before the verb, that is not the destination.
+	trav := ""
+	for k := range s.Countries {
+		c := &s.Countries[k]
+		if c == destM || c.Code == dest || c.Tok > vt {
+			continue
+		}
+		trav = c.Code
+		break
+	}
+	if trav == "" {
+		for k := range s.Countries {
+			c := &s.Countries[k]
+			if c != destM && c.Code != dest {
+				trav = c.Code
+				conf -= 0.1
+				break
+			}
+		}
+	}
+	if trav == "" && dest == "" {
+		return nil
+	}
+	if dest == "" {
+		dest = d.partner(trav)
+		conf -= 0.2
+	}
+	if trav == "" {
+		trav = d.partner(dest)
+		conf -= 0.2
+	}
+	if trav == "" || dest == "" || trav == dest {
+		return nil
+	}
+	if (noun == "talks" || noun == "meeting" || noun == "meetings" || noun == "summit") && destM == nil {
+		conf -= 0.1
+	}
+	f := schema.Fields{
+		TravelerCountry:    trav,
+		DestinationCountry: dest,
+		Status:             tripStatus(s.Low[m[0]:m[1]]),
+	}
+	f.Traveler, f.TravelerRole = personNear(d, s, vt)
+	f.Reason = reasonAfter(s)
+	c := newEvent(schema.TripCancelled, f, s, r.Name, conf)
+	c.ev.OccurredOn = occurred(s, m[0])
+	return []candidate{c}
+}
+
+var reasonRe = regexp.MustCompile(`\b(?:due to|because of|over|amid|citing|after)\s+([^.;,]{4,80})`)
+
+func reasonAfter(s *sentence) string {
+	if m := reasonRe.FindStringSubmatchIndex(s.Low); m != nil {
+		return trimPhrase(s.Text[m[2]:m[3]])
+	}
+	return ""
+}
+
+// roleWords are the words of official titles.
+var roleWords = map[string]bool{
+	"minister": true, "negotiator": true, "secretary": true, "president": true, "premier": true, "chancellor": true,
+	"envoy": true, "representative": true, "ambassador": true, "commissioner": true, "chief": true, "trade": true,
+	"top": true, "economic": true, "revitalization": true, "foreign": true, "finance": true, "prime": true, "deputy": true,
+	"vice": true, "industry": true, "commerce": true, "tariff": true, "defense": true, "defence": true, "senior": true,
+	"cabinet": true, "state": true, "economy": true, "affairs": true, "head": true, "leader": true, "king": true, "crown": true,
+	"prince": true, "official": true, "officials": true, "delegation": true, "lead": true, "general": true,
+}
+
+// notNames are capitalised words that do not start a person's name.
+var notNames = map[string]bool{
+	"the": true, "a": true, "in": true, "on": true, "but": true, "and": true, "his": true, "her": true, "its": true,
+	"monday": true, "tuesday": true, "wednesday": true, "thursday": true, "friday": true, "saturday": true, "sunday": true,
+	"january": true, "february": true, "march": true, "april": true, "may": true, "june": true, "july": true,
+	"august": true, "september": true, "october": true, "november": true, "december": true, "reuters": true,
+	"white": true, "house": true, "trade": true, "u": true, "s": true, "mr": true, "mrs": true, "ms": true, "dr": true,
+}
+
+// personNear finds the person's name (two or three capitalised words that
+// are not a country or a title) nearest before token vt, or after it, and the
+// title words written just before it.
+func personNear(d *doc, s *sentence, vt int) (name, role string) {
+	if titleCase(s) {
+		return "", "" // a headline: every word looks like a name
+	}
+	best := -1
+	bestLen := 0
+	for i := 0; i < len(s.Toks); i++ {
+		n := nameLen(s, i)
+		if n < 2 {
+			if c := s.countryAt(i); c != nil && c.Kind == kindPerson && c.Tok == i && s.Toks[i].Capit && !roleWords[s.Toks[i].Low] {
+				n = c.End - c.Tok
+			} else {
+				continue
+			}
+		}
+		if best < 0 || (i < vt && (best > vt || i > best)) {
+			best, bestLen = i, n
+		}
+		i += n - 1
+	}
+	if best < 0 {
+		return "", ""
+	}
+	name = s.Text[s.Toks[best].Off:s.Toks[best+bestLen-1].End]
+	if bestLen < 2 {
+		name = d.fullName(name)
+	}
+	// Title: lower- or upper-case role words just before the name.
+	j := best
+	for j > 0 && roleWords[s.Toks[j-1].Low] {
+		j--
+	}
+	if j < best {
+		role = s.Text[s.Toks[j].Off:s.Toks[best-1].End]
+	}
+	return name, role
+}
+
+// nameLen returns how many tokens from i form a person's name (2 or 3
+// capitalised words, hyphenated parts allowed), or 0.
+func nameLen(s *sentence, i int) int {
+	n := 0
+	for k := i; k < len(s.Toks) && n < 4; {
+		t := s.Toks[k]
+		if t.Punct || !t.Capit || t.Upper || notNames[t.Low] || roleWords[t.Low] {
+			break
+		}
+		if c := s.countryAt(k); c != nil && c.Kind != kindPerson {
+			break
+		}
+		n++
+		k++
+		// Lee Jae-myung: a hyphen joins two parts of one word.
+		if k+1 < len(s.Toks) && s.Toks[k].Text == "-" && s.Toks[k].Off == s.Toks[k-1].End && s.Toks[k+1].Off == s.Toks[k].End {
+			k += 2
+			n += 2
+		}
+		if t.Poss {
+			break
+		}
+	}
+	if n < 2 {
+		return 0
+	}
+	return n
+}
+
+// titleCase reports whether most words of s are capitalised (a headline).
+func titleCase(s *sentence) bool {
+	words, capit := 0, 0
+	for _, t := range s.Toks {
+		if t.Punct || t.Number {
+			continue
+		}
+		words++
+		if t.Capit {
+			capit++
+		}
+	}
+	return words >= 4 && capit*10 >= words*7
+}
+
+// fullName returns "Ryosei Akazawa" for "Akazawa" when the document writes
+// the full name somewhere.
+func (d *doc) fullName(surname string) string {
+	for _, s := range d.sents {
+		i := strings.Index(s.Text, " "+surname)
+		if i <= 0 {
+			continue
+		}
+		j := strings.LastIndexByte(s.Text[:i], ' ') + 1
+		first := s.Text[j:i]
+		if first != "" && first[0] >= 'A' && first[0] <= 'Z' && !notNames[strings.ToLower(first)] && !roleWords[strings.ToLower(first)] {
+			return first + " " + surname
+		}
+	}
+	return surname
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}

@@ -1,0 +1,351 @@
+package events
+
+import (
+	"regexp"
+	"strings"
+)
+
+// This file reads tariff mentions for the two tariff types
+// (rules_tariff_rate_agreed.go, rules_tariff_imposed.go): which percentages
+// of a sentence are tariff rates, the previous rate, who imposes the tariff
+// and on whom.
+
+// tariffWords name a tariff.
+var tariffWords = map[string]bool{
+	"tariff": true, "tariffs": true, "duty": true, "duties": true, "levy": true, "levies": true,
+	"tariffed": true, "rate": true, "rates": true, "taxes": true, "tax": true,
+}
+
+// strongTariffWords are the tariff words that need no other support.
+var strongTariffWords = map[string]bool{"tariff": true, "tariffs": true, "duty": true, "duties": true, "levy": true, "levies": true, "tariffed": true}
+
+// goodsWords follow a demonym or country that is the target of a tariff.
+var goodsWords = map[string]bool{
+	"goods": true, "imports": true, "products": true, "exports": true, "cars": true, "vehicles": true, "autos": true,
+	"automobiles": true, "steel": true, "aluminum": true, "aluminium": true, "items": true, "shipments": true,
+	"auto": true, "car": true, "made": true, "-made": true, "rice": true, "beef": true, "chips": true, "semiconductors": true,
+	"pharmaceuticals": true, "lumber": true, "timber": true, "wood": true, "copper": true, "solar": true, "electric": true,
+	"evs": true, "batteries": true, "companies": true, "firms": true, "exporters": true, "producers": true, "makers": true,
+	"automakers": true, "carmakers": true, "manufacturers": true, "trucks": true, "parts": true, "origin": true,
+	"textiles": true, "apparel": true, "shrimp": true, "seafood": true, "farm": true, "agricultural": true, "industrial": true,
+}
+
+// allWords mark a tariff on every country.
+var allTargetRe = regexp.MustCompile(`\b(all (?:countries|nations|trading partners|imports|foreign|imported)|every (?:country|nation|trading partner)|global(?:ly)?|worldwide|from anywhere|across the board|all sources|the world|universal|baseline|imports of (?:steel|aluminum|aluminium|copper|lumber|timber|cars|autos|automobiles|trucks|pharmaceuticals|semiconductors|chips|furniture)|(?:steel|aluminum|aluminium|copper|lumber|timber|pharmaceutical|semiconductor|chip|furniture|truck) (?:imports|tariffs?|duties))\b`)
+
+// notTariffAfter follow a percentage that is no tariff rate.
+var notTariffAfter = []string{"of gdp", "of the", "of its", "of their", "of all", "of total", "of global", "of u", "of us", "of american", "of japanese", "of exports", "of imports", "stake", "share", "growth", "of sales", "of revenue", "of profits", "of the profits", "year-on-year", "year on year", "on the year", "in the first", "in the second", "in the third", "in the fourth", "drop", "decline", "rise", "increase in", "jump", "fall", "of respondents", "of voters", "of americans", "of companies", "of firms", "of consumers", "majority", "ownership", "of shipments", "of which", "chance", "probability", "inflation", "interest", "stake"}
+
+// notTariffBefore precede a percentage that is no tariff rate (averages,
+// effective rates, market moves).
+var notTariffBefore = []string{"average", "averaged", "averaging", "effective", "weighted", "fell", "rose", "dropped", "gained", "climbed", "slid", "jumped", "down", "up", "lost", "grew", "shrank", "surged", "plunged", "tumbled", "stake", "by"}
+
+// tariffRate is one tariff rate read from a sentence.
+type tariffRate struct {
+	r        rate
+	tok      int      // token index of the rate
+	prev     *float64 // previous rate, when written beside it
+	prevRate *rate
+	current  bool // "the current 27.5%": in force
+	total    bool // "bringing the total to 50%"
+}
+
+// tariffRates returns the percentages of s that are tariff rates.
+func tariffRates(s *sentence) []tariffRate {
+	var out []tariffRate
+	consumed := map[int]bool{}
+	rates := s.Rates
+	for i, r := range rates {
+		if r.Points || consumed[i] {
+			continue
+		}
+		ti := s.tokAt(r.Off)
+		if !nearTariffWord(s, ti) {
+			continue
+		}
+		after := s.Low[r.End:]
+		if hasPrefixAny(strings.TrimLeft(after, " "), notTariffAfter) {
+			continue
+		}
+		if k := precedingWord(s, ti, 3, notTariffBefore); k != "" {
+			// "up to 15%" is a cap, still a rate; "by 10%" an increase.
+			if !(k == "up" && s.lowTok(ti-1) == "to") {
+				continue
+			}
+		}
+		tr := tariffRate{r: r, tok: ti}
+		// from A to B: A is the previous rate of B.
+		if s.lowTok(ti-1) == "from" || s.lowTok(ti-2) == "from" {
+			if j := i + 1; j < len(rates) && strings.Contains(s.Low[r.End:rates[j].Off], "to") && rates[j].Off-r.End < 40 {
+				consumed[j] = true
+				p := r.Value
+				tr = tariffRate{r: rates[j], tok: s.tokAt(rates[j].Off), prev: &p, prevRate: &rates[i]}
+				tr.current = isCurrent(s, ti)
+				out = append(out, tr)
+				continue
+			}
+		}
+		// B from A, B instead of A, B down from A.
+		if j := i + 1; j < len(rates) && !rates[j].Points {
+			between := s.Low[r.End:rates[j].Off]
+			if len(between) < 60 && prevLinkRe.MatchString(between) {
+				consumed[j] = true
+				p := rates[j].Value
+				tr.prev, tr.prevRate = &p, &rates[j]
+				tr.current = isCurrent(s, s.tokAt(rates[j].Off))
+			}
+		}
+		// The stated total of stacked tariffs.
+		if totalRe.MatchString(s.Low[max(0, r.Off-40):r.Off]) {
+			tr.total = true
+			for k := range out {
+				if out[k].r.Off < r.Off && incrementRe.MatchString(s.Low[max(0, out[k].r.Off-25):out[k].r.Off]) {
+					out = append(out[:k], out[k+1:]...)
+					break
+				}
+			}
+		}
+		out = append(out, tr)
+	}
+	return out
+}
+
+var (
+	prevLinkRe  = regexp.MustCompile(`^[^.;]*\b(from|instead of|rather than|replacing|compared with|compared to|versus|vs|previously|before|after|originally|initially|earlier|down from|up from|higher than|lower than|reduced from|cut from)\b[^.;%]*$`)
+	totalRe     = regexp.MustCompile(`\b(total|totaling|totalling|combined|bringing (?:it|them|the total|the tariffs?|the rate|duties|levies)? ?to|for a total of|cumulative)\b`)
+	incrementRe = regexp.MustCompile(`\b(additional|extra|another|further|new)\b`)
+)
+
+func isCurrent(s *sentence, ti int) bool {
+	for k := ti - 1; k >= ti-3 && k >= 0; k-- {
+		switch s.Toks[k].Low {
+		case "current", "existing", "present", "prevailing":
+			return true
+		}
+	}
+	return false
+}
+
+func nearTariffWord(s *sentence, ti int) bool {
+	for k := max(0, ti-9); k < len(s.Toks) && k <= ti+7; k++ {
+		w := s.Toks[k].Low
+		if strongTariffWords[w] {
+			return true
+		}
+		if tariffWords[w] && k > 0 && (s.Toks[k-1].Low == "reciprocal" || s.Toks[k-1].Low == "tariff" || s.Toks[k-1].Low == "customs") {
+			return true
+		}
+	}
+	return false
+}
+
+func hasPrefixAny(s string, ps []string) bool {
+	for _, p := range ps {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// precedingWord returns which of words occurs among the n tokens before ti.
+func precedingWord(s *sentence, ti, n int, words []string) string {
+	for k := ti - 1; k >= 0 && k >= ti-n; k-- {
+		for _, w := range words {
+			if s.Toks[k].Low == w {
+				return w
+			}
+		}
+	}
+	return ""
+}
+
+// tariffSides reads who imposes the tariff at rate token ti and on whom.
+// guessed reports how many of the two sides were not read from the text.
+func tariffSides(d *doc, s *sentence, ti int) (imposer, target string, guessed int) {
+	var tgt, imp *mention
+	for k := range s.Countries {
+		c := &s.Countries[k]
+		if targetLike(s, c) {
+			if tgt == nil || abs(c.Tok-ti) < abs(tgt.Tok-ti) {
+				tgt = c
+			}
+		}
+	}
+	for k := range s.Countries {
+		c := &s.Countries[k]
+		if c == tgt || (tgt != nil && c.Code == tgt.Code) {
+			continue
+		}
+		if imposerLike(s, c) {
+			if imp == nil || abs(c.Tok-ti) < abs(imp.Tok-ti) {
+				imp = c
+			}
+		}
+	}
+	if imp == nil {
+		// The subject: the first other country before the rate.
+		for k := range s.Countries {
+			c := &s.Countries[k]
+			if c.Tok < ti && (tgt == nil || c.Code != tgt.Code) && !targetLike(s, c) {
+				imp = c
+				break
+			}
+		}
+	}
+	if imp != nil {
+		imposer = imp.Code
+	}
+	if tgt != nil {
+		target = tgt.Code
+	}
+	if target == "" {
+		if allTargetRe.MatchString(s.Low) {
+			target = "*"
+		} else {
+			for k := range s.Countries {
+				c := &s.Countries[k]
+				if c.Code != imposer {
+					target = c.Code
+					guessed++
+					break
+				}
+			}
+		}
+	}
+	if imposer == "" {
+		if target != "" && target != "US" && target != "*" {
+			// Tariffs named without their author in trade news of the
+			// period are those of the United States when the article is
+			// about it.
+			if d.freq["US"] > 0 {
+				imposer = "US"
+			} else {
+				imposer = d.partner(target)
+			}
+			guessed++
+		} else if target == "*" {
+			imposer = d.partner()
+			guessed++
+		}
+	}
+	if target == "" && imposer != "" {
+		target = d.partner(imposer)
+		guessed++
+	}
+	return imposer, target, guessed
+}
+
+// targetLike reports whether mention c reads as the side that pays the
+// tariff: "on Japanese goods", "imports from Japan", "against China".
+func targetLike(s *sentence, c *mention) bool {
+	p1 := s.lowTok(c.Tok - 1)
+	if p1 == "the" {
+		p1 = s.lowTok(c.Tok - 2)
+	}
+	switch p1 {
+	case "on", "from", "against", "for", "to":
+		if p1 == "to" {
+			// "exports to the US": the importer imposes.
+			p2 := s.lowTok(c.Tok - 2)
+			if p2 == "exports" || p2 == "shipments" || p2 == "exported" || p2 == "sold" || p2 == "shipped" || s.lowTok(c.Tok-3) == "exports" {
+				return false
+			}
+			return false
+		}
+		return true
+	}
+	next := s.lowTok(c.End)
+	if (c.Kind == kindDemonym || c.Poss || c.Kind == kindName) && goodsWords[next] {
+		// "Japanese goods", "China's exports"; but not "U.S. imports" which
+		// is the importer speaking.
+		if c.Code == "US" && (next == "imports") {
+			return false
+		}
+		return true
+	}
+	if c.Kind == kindName && (next == "will" || next == "would") && (s.lowTok(c.End+1) == "face" || s.lowTok(c.End+1) == "pay") {
+		return true
+	}
+	if next == "faces" || next == "faced" || next == "face" {
+		return true
+	}
+	return false
+}
+
+// imposerLike reports whether mention c reads as the side that imposes:
+// "U.S. tariffs", "Washington's duties", "the EU imposed", "Trump".
+func imposerLike(s *sentence, c *mention) bool {
+	next := s.lowTok(c.End)
+	if strongTariffWords[next] || next == "reciprocal" || next == "retaliatory" || next == "import" || next == "customs" {
+		return true
+	}
+	if c.Kind == kindPerson || c.Kind == kindInstitution || c.Kind == kindCapital {
+		return true
+	}
+	switch next {
+	case "imposed", "imposes", "will", "would", "has", "had", "slapped", "levied", "set", "raised", "hiked", "agreed", "announced", "cut", "lowered", "reduced", "charges", "charge", "imposing", "is", "increased", "placed", "put", "added", "introduced", "kept", "keeps", "maintains":
+		return true
+	}
+	return false
+}
+
+// productsNear returns the phrase after "on" that follows the tariff word
+// nearest to ti: "tariffs on Japanese cars" gives "Japanese cars".
+func productsNear(s *sentence, ti int) string {
+	for k := max(0, ti-8); k < len(s.Toks) && k < ti+10; k++ {
+		if !strongTariffWords[s.Toks[k].Low] {
+			continue
+		}
+		if s.lowTok(k+1) != "on" {
+			continue
+		}
+		a := k + 2
+		b := a
+		for b < len(s.Toks) && b < a+6 {
+			t := s.Toks[b]
+			if t.Punct && t.Text != "-" {
+				break
+			}
+			switch t.Low {
+			case "to", "from", "at", "of", "will", "would", "by", "in", "and", "was", "were", "is", "are", "that", "which", "under", "as":
+				if t.Low == "and" && b+1 < len(s.Toks) && !s.Toks[b+1].Punct {
+					b++
+					continue
+				}
+				goto done
+			}
+			if t.Number {
+				goto done
+			}
+			b++
+		}
+	done:
+		if b > a {
+			return trimPhrase(s.Text[s.Toks[a].Off:s.Toks[b-1].End])
+		}
+	}
+	return ""
+}
+
+// dealContextRe marks a tariff rate set by an agreement.
+var dealContextRe = regexp.MustCompile(`\b(deal|deals|agreement|agreements|agreed|agree|agrees|pact|framework|accord|negotiated|memorandum|truce|handshake|understanding|settlement|consensus|bargain)\b`)
+
+// effectiveRe finds the date a tariff takes effect.
+var effectiveRe = regexp.MustCompile(`\b(starting|from|effective|beginning|as of|take effect|takes effect|took effect|went into effect|go into effect|goes into effect|come into force|came into force|kick in|kicks in|kicked in|on)\b`)
+
+// effectiveDate returns the date after an effect cue in s.
+func effectiveDate(s *sentence) string {
+	for _, dm := range s.Dates() {
+		if dm.Month {
+			continue
+		}
+		before := s.Low[max(0, dm.Off-30):dm.Off]
+		if m := effectiveRe.FindAllStringIndex(before, -1); m != nil && !strings.HasSuffix(strings.TrimSpace(before), "on") {
+			return ymd(dm.Date)
+		} else if m != nil && strings.Contains(s.Low, "effect") {
+			return ymd(dm.Date)
+		}
+	}
+	return ""
+}
