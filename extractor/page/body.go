@@ -24,6 +24,8 @@ type stat struct {
 // scorer measures the body's blocks and picks the story.
 type scorer struct {
 	d           *doc
+	top         *html.Node // the best-scored block
+	inArticle   bool       // top is or is inside an <article>
 	useUnlikely bool
 	stats       map[*html.Node]*stat
 	slab        []stat
@@ -237,6 +239,13 @@ func (s *scorer) pick(body *html.Node) []*html.Node {
 	sort.Slice(all, func(i, j int) bool { return all[i].score > all[j].score })
 	top := all[0].n
 	topScore := all[0].score
+	s.top = top
+	for p := top; p != nil; p = p.Parent {
+		if p.DataAtom == atom.Article {
+			s.inArticle = true
+			break
+		}
+	}
 
 	// Several good candidates under one ancestor: the story is split
 	// into parts; take the ancestor.
@@ -373,6 +382,12 @@ func (s *scorer) keep(n *html.Node, st *stat) bool {
 	return true
 }
 
+// teaser reports whether n is another <article> inside the story's: a
+// teaser of a related post.
+func (s *scorer) teaser(n *html.Node) bool {
+	return n.DataAtom == atom.Article && s.inArticle && s.top != nil && n != s.top && !isAncestor(n, s.top)
+}
+
 // writer gathers paragraphs, collapsing white space.
 type writer struct {
 	paras []string
@@ -424,7 +439,7 @@ func (s *scorer) write(w *writer, n *html.Node) {
 				continue
 			}
 			st := s.stats[c]
-			if st == nil || !s.keep(c, st) {
+			if st == nil || !s.keep(c, st) || s.teaser(c) {
 				if c.DataAtom == atom.Br || c.DataAtom == atom.Hr {
 					w.flush()
 				}

@@ -32,7 +32,12 @@ func decode(raw []byte, contentType string) ([]byte, error) {
 			enc, name, certain = e, n, true
 		}
 	}
-	if !certain && !utf8.Valid(raw) {
+	if !certain {
+		// The prescan looks at 1024 bytes only and calls plain ASCII
+		// windows-1252: the whole page decides.
+		if utf8.Valid(raw) {
+			return bytes.TrimPrefix(raw, []byte("\xef\xbb\xbf")), nil
+		}
 		if e, n := detect(raw); e != nil {
 			enc, name = e, n
 		}
