@@ -30,6 +30,8 @@ type Config struct {
 	Poll Poll `yaml:"poll"`
 	// Workers is the number of articles fetched and extracted at once (default 8).
 	Workers int `yaml:"workers"`
+	// Admin is the HTTP listener for /metrics, /healthz, /readyz and /loglevel.
+	Admin Admin `yaml:"admin"`
 
 	// path is the file the config came from, for error messages.
 	path string
@@ -52,6 +54,14 @@ type Kafka struct {
 	BatchTimeout Duration `yaml:"batch_timeout"`
 	// MaxAttempts is how many times a batch is tried before its error is surfaced (default 10).
 	MaxAttempts int `yaml:"max_attempts"`
+	// Compression of produced batches: none, gzip, snappy, lz4 or zstd (default none).
+	Compression string `yaml:"compression"`
+	// TLS to the brokers (see kafka.go).
+	TLS KafkaTLS `yaml:"tls"`
+	// SASL authentication (see kafka.go).
+	SASL KafkaSASL `yaml:"sasl"`
+	// Topics: how each topic is provisioned at start-up (see kafka.go).
+	Topics KafkaTopics `yaml:"topics"`
 }
 
 // Feed is one feed to poll.
@@ -80,6 +90,13 @@ type Poll struct {
 	// AllowCIDRs lets requests reach these otherwise refused (private,
 	// loopback...) networks, e.g. ["127.0.0.0/8"] for a local test site.
 	AllowCIDRs []string `yaml:"allow_cidrs"`
+}
+
+// Admin configures the admin HTTP listener (internal/admin).
+type Admin struct {
+	// Addr is host:port to listen on, e.g. "127.0.0.1:9090", or ":9090" for
+	// every interface (in a container). Empty (the default): no listener.
+	Addr string `yaml:"addr"`
 }
 
 // Default returns the configuration used when a field is not set.
@@ -181,6 +198,9 @@ func (c *Config) Validate() error {
 	if c.Kafka.MaxAttempts < 1 {
 		return bad("kafka.max_attempts", "%d: must be at least 1", c.Kafka.MaxAttempts)
 	}
+	if err := c.Kafka.validateClient(bad); err != nil {
+		return err
+	}
 	if c.Kafka.BatchTimeout <= 0 {
 		return bad("kafka.batch_timeout", "must be positive")
 	}
@@ -226,6 +246,11 @@ func (c *Config) Validate() error {
 	if c.Workers < 1 {
 		return bad("workers", "%d: must be at least 1", c.Workers)
 	}
+	if c.Admin.Addr != "" {
+		if err := checkListenAddr(c.Admin.Addr); err != nil {
+			return bad("admin.addr", "%q: %v", c.Admin.Addr, err)
+		}
+	}
 	return nil
 }
 
@@ -251,6 +276,19 @@ func checkHostPort(s string) error {
 	}
 	if host == "" {
 		return errors.New("has no host")
+	}
+	n, err := strconv.Atoi(port)
+	if err != nil || n < 1 || n > 65535 {
+		return fmt.Errorf("port %q is not a number from 1 to 65535", port)
+	}
+	return nil
+}
+
+// checkListenAddr accepts host:port and :port (every interface).
+func checkListenAddr(s string) error {
+	_, port, err := net.SplitHostPort(s)
+	if err != nil {
+		return errors.New("want host:port or :port, such as 127.0.0.1:9090")
 	}
 	n, err := strconv.Atoi(port)
 	if err != nil || n < 1 || n > 65535 {
