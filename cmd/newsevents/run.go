@@ -96,8 +96,8 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	err = runPipeline(ctx, cfg, &f, log, stdout)
 	stopSite()
 	if waitSite != nil {
-		if werr := waitSite(); werr != nil && err == nil {
-			err = fmt.Errorf("demo site: %w", werr)
+		if werr := waitSite(); werr != nil {
+			log.Warn("demo site did not stop cleanly", zap.Error(werr))
 		}
 	}
 	return err
@@ -233,6 +233,7 @@ func runPipeline(ctx context.Context, cfg config.Config, f *runFlags, log *zap.L
 	}
 	log.Info("pipeline started", zap.Int("feeds", len(urls)), zap.Strings("brokers", brokers), zap.Int("workers", cfg.Workers), zap.Bool("once", f.once))
 	runErr := p.Run(ctx, f.once)
+	client.CloseIdleConnections()
 	closeErr := pub.Close()
 	if closeErr != nil {
 		closeErr = fmt.Errorf("flushing the Kafka writer: %w", closeErr)

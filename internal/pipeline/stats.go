@@ -128,7 +128,7 @@ func (p *Pipeline) topics() []string {
 func WriteSummary(w io.Writer, pass int64, start, end Snapshot, topics []string) {
 	fmt.Fprintf(w, "\npass %d: %d articles processed (%d without events), %d already done, %d failed; %d events published\n",
 		pass, end.Articles-start.Articles, end.NoEvents-start.NoEvents, end.Skipped-start.Skipped, end.Failed-start.Failed, end.Events-start.Events)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "TOPIC\tTHIS PASS\tTOTAL\t")
 	for _, topic := range topics {
 		fmt.Fprintf(tw, "%s\t%d\t%d\t\n", topic, end.PerTopic[topic]-start.PerTopic[topic], end.PerTopic[topic])
