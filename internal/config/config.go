@@ -32,6 +32,17 @@ type Config struct {
 	Workers int `yaml:"workers"`
 	// Admin is the HTTP listener for /metrics, /healthz, /readyz and /loglevel.
 	Admin Admin `yaml:"admin"`
+	// OPML files listing more feeds (paths relative to this file), merged
+	// with Feeds (see feeds.go).
+	OPML []string `yaml:"opml"`
+	// StateDir holds the durable feed and article state (default "state",
+	// relative to the working directory; see feeds.go).
+	StateDir string `yaml:"state_dir"`
+	// Retention is how long a done article is remembered (default 720h).
+	Retention Duration `yaml:"retention"`
+	// Shard "i/N" makes this instance poll only its share of the feeds
+	// (rendezvous hashing on the feed URL); empty: all feeds.
+	Shard string `yaml:"shard"`
 
 	// path is the file the config came from, for error messages.
 	path string
@@ -71,6 +82,9 @@ type Feed struct {
 	Tags []string `yaml:"tags"`
 	// Interval overrides Poll.Interval for this feed.
 	Interval Duration `yaml:"interval"`
+	// FullText: the feed carries whole articles (content:encoded), which
+	// are extracted from the feed instead of fetching each page.
+	FullText bool `yaml:"full_text"`
 }
 
 // Poll configures polling and fetching.
@@ -90,6 +104,8 @@ type Poll struct {
 	// AllowCIDRs lets requests reach these otherwise refused (private,
 	// loopback...) networks, e.g. ["127.0.0.0/8"] for a local test site.
 	AllowCIDRs []string `yaml:"allow_cidrs"`
+	// PollFeeds holds the scheduler and politeness settings (see feeds.go).
+	PollFeeds `yaml:",inline"`
 }
 
 // Admin configures the admin HTTP listener (internal/admin).
@@ -115,8 +131,11 @@ func Default() Config {
 			Timeout:      Duration(30 * time.Second),
 			MaxFeedBytes: 10 << 20,
 			MaxPageBytes: 5 << 20,
+			PollFeeds:    defaultPollFeeds(),
 		},
-		Workers: 8,
+		StateDir:  "state",
+		Retention: Duration(30 * 24 * time.Hour),
+		Workers:   8,
 	}
 }
 
@@ -204,8 +223,8 @@ func (c *Config) Validate() error {
 	if c.Kafka.BatchTimeout <= 0 {
 		return bad("kafka.batch_timeout", "must be positive")
 	}
-	if len(c.Feeds) == 0 {
-		return bad("feeds", "no feeds configured: add at least one {url: ...}")
+	if len(c.Feeds) == 0 && len(c.OPML) == 0 {
+		return bad("feeds", "no feeds configured: add at least one {url: ...} or an opml: file")
 	}
 	seen := map[string]int{}
 	for i, f := range c.Feeds {
@@ -245,6 +264,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Workers < 1 {
 		return bad("workers", "%d: must be at least 1", c.Workers)
+	}
+	if err := c.validateFeeds(bad); err != nil {
+		return err
 	}
 	if c.Admin.Addr != "" {
 		if err := checkListenAddr(c.Admin.Addr); err != nil {
