@@ -202,7 +202,7 @@ func (c *Config) Validate() error {
 			return bad(fmt.Sprintf("kafka.brokers[%d]", i), "%q: %v", b, err)
 		}
 	}
-	if err := checkHostPort(c.Kafka.EmbeddedAddr); err != nil {
+	if err := checkEmbeddedAddr(c.Kafka.EmbeddedAddr); err != nil {
 		return bad("kafka.embedded_addr", "%q: %v", c.Kafka.EmbeddedAddr, err)
 	}
 	if err := schema.ValidateTopicPrefix(c.Kafka.TopicPrefix); err != nil {
@@ -341,3 +341,11 @@ func (d Duration) MarshalYAML() (any, error) { return time.Duration(d).String(),
 
 // D returns the time.Duration.
 func (d Duration) D() time.Duration { return time.Duration(d) }
+
+// checkEmbeddedAddr accepts host:port where port 0 picks a free port.
+func checkEmbeddedAddr(s string) error {
+	if host, port, err := net.SplitHostPort(s); err == nil && host != "" && port == "0" {
+		return nil
+	}
+	return checkHostPort(s)
+}
