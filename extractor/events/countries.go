@@ -35,7 +35,7 @@ US|united states|united states of america|america|=us|=usa|american:d|americans:
 JP|japan|japanese:d|tokyo:c|akazawa:p|ryosei akazawa:p|ishiba:p|shigeru ishiba:p|ishiba shigeru:p|takaichi:p|sanae takaichi:p|kishida:p|fumio kishida:p|chief cabinet secretary:p|motegi:p|toshimitsu motegi:p|shinzo abe:p
 KR|south korea|korea|republic of korea|s korea|south korean:d|korean:d|koreans:d|seoul:c|lee jae-myung:p|yoon suk yeol:p|yeo han-koo:p|kim jung-kwan:p|koo yun-cheol:p
 KP|north korea|north korean:d|pyongyang:c
-CN|china|people's republic of china|=prc|mainland china|chinese:d|beijing:c|xi jinping:p|president xi:p|he lifeng:p|li qiang:p|liu he:p|zhongnanhai:i|mofcom:i
+CN|china|people's republic of china|=prc|mainland china|chinese:d|beijing:c|xi jinping:p|president xi:p|xi:p|li keqiang:p|he lifeng:p|li qiang:p|liu he:p|zhongnanhai:i|mofcom:i
 TW|taiwan|taiwanese:d|taipei:c
 EU|european union|=eu|europe|european:d|europeans:d|brussels:c|european commission:i|von der leyen:p|ursula von der leyen:p|sefcovic:p|maros sefcovic:p|šefčovič:p|maroš šefčovič:p|european parliament:i|european council:i
 GB|united kingdom|=uk|britain|great britain|british:d|britons:d|london:c|downing street:i|starmer:p|keir starmer:p|rishi sunak:p|boris johnson:p|theresa may:p|jonathan reynolds:p|peter kyle:p|rachel reeves:p|whitehall:i
@@ -84,6 +84,38 @@ NG|nigeria|nigerian:d
 KE|kenya|kenyan:d
 MA|morocco|moroccan:d
 NI|nicaragua
+DK|denmark|danish:d|danes:d|copenhagen:c|frederiksen:p
+GL|greenland
+FI|finland|finnish:d|helsinki:c
+AT|austria|austrian:d|vienna:c
+BE|belgium|belgian:d
+PT|portugal|portuguese:d|lisbon:c
+GR|greece|greek:d|athens:c
+HU|hungary|hungarian:d|budapest:c
+CZ|czech republic|czechia|czech:d|prague:c
+UY|uruguay|uruguayan:d|montevideo:c
+PY|paraguay|paraguayan:d
+BO|bolivia
+EC|ecuador
+VE|venezuela|venezuelan:d|caracas:c
+CU|cuba|cuban:d|havana:c
+IR|iran|iranian:d|tehran:c
+IQ|iraq|iraqi:d
+JO|jordan|jordanian:d
+KW|kuwait
+OM|oman
+BH|bahrain
+DZ|algeria
+TN|tunisia
+ET|ethiopia
+GH|ghana
+LS|lesotho
+MG|madagascar
+KZ|kazakhstan
+UZ|uzbekistan
+MN|mongolia
+NP|nepal
+HK|hong kong
 LA|laos
 MM|myanmar
 EFTA|=efta|european free trade association

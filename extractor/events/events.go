@@ -79,7 +79,71 @@ func (e *Engine) Extract(doc Document) []schema.Event {
 			cands = append(cands, r.apply(d, s)...)
 		}
 	}
-	return merge(cands)
+	return postprocess(merge(cands))
+}
+
+// postprocess applies the article-level rules of the spec: a rate agreed in
+// a deal is not also an imposed one, and a trip is called off by one side.
+func postprocess(evs []schema.Event) []schema.Event {
+	agreed := map[string]bool{}
+	for _, e := range evs {
+		if e.Type == schema.TariffRateAgreed {
+			agreed[schema.Key(schema.TariffImposed, e.Fields)] = true
+		}
+	}
+	out := evs[:0]
+	for i, e := range evs {
+		if e.Type == schema.TariffImposed && agreed[schema.Key(e.Type, e.Fields)] {
+			continue
+		}
+		if e.Type == schema.TripCancelled {
+			drop := false
+			for j, o := range evs {
+				if j != i && o.Type == schema.TripCancelled && o.TravelerCountry == e.DestinationCountry && o.DestinationCountry == e.TravelerCountry &&
+					(o.Confidence > e.Confidence || (o.Confidence == e.Confidence && j < i)) {
+					drop = true
+				}
+			}
+			if drop {
+				continue
+			}
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// hasDeal reports whether the article speaks of a deal, agreement or
+// framework between a and b (in one sentence naming both, or naming one
+// when the other is the article's main partner).
+func (d *doc) hasDeal(a, b string) bool {
+	if d.deals == nil {
+		d.deals = map[[2]string]bool{}
+		for _, s := range d.sents {
+			if !dealContextRe.MatchString(s.Low) {
+				continue
+			}
+			codes := map[string]bool{}
+			for _, m := range s.Countries {
+				codes[m.Code] = true
+			}
+			if len(codes) == 1 {
+				for c := range codes {
+					if p := d.partner(c); p != "" {
+						codes[p] = true
+					}
+				}
+			}
+			for x := range codes {
+				for y := range codes {
+					if x != y {
+						d.deals[[2]string{x, y}] = true
+					}
+				}
+			}
+		}
+	}
+	return d.deals[[2]string{a, b}]
 }
 
 // doc is one document being read.
@@ -89,8 +153,9 @@ type doc struct {
 	sents []*sentence
 	// freq counts the sentences naming each country; partner() uses it
 	// when a sentence leaves one side implicit.
-	freq map[string]int
-	eng  *Engine
+	freq  map[string]int
+	deals map[[2]string]bool // pairs with a deal; see hasDeal
+	eng   *Engine
 }
 
 // sentence is one sentence with what the normalisers found in it.

@@ -15,7 +15,7 @@ var (
 	// pledgeCueRe: the sentence speaks of a commitment, not of money spent.
 	pledgeCueRe = regexp.MustCompile(`\b(pledg\w*|commit\w*|promis\w*|vow\w*|agreed|agrees|agree|will invest|would invest|to invest|plans? to|planning to|announced|announces|unveil\w*|package|earmark\w*|intends?|offer\w*|guarantee\w*|fund|deal|agreement|framework)\b`)
 	// investorVerbRe: the verb after a company that pledges.
-	investorVerbRe = regexp.MustCompile(`^\s*(?:(?:has|have|had|also|said it|said it will|says it will|will|would|is|on \w+)\s+)*(pledg\w*|commit\w*|promis\w*|vow\w*|announc\w*|unveil\w*|plans?|planning|intends?|invest\w*|agreed|is set|to invest|said)\b`)
+	investorVerbRe = regexp.MustCompile(`^[\s,]*(?:(?:has|have|had|also|previously|earlier|now|said it|said it will|says it will|said it would|will|would|is|on \w+|last \w+|this \w+)\s+)*(pledg\w*|commit\w*|promis\w*|vow\w*|announc\w*|unveil\w*|plans?|planning|intend\w*|invest\w*|agreed|is set|to invest|said it (?:will|would|intends|plans))\b`)
 )
 
 var exchangeRe = regexp.MustCompile(`\b(in return for|in exchange for|return for|exchange for|for (?:a|an|the) (?:\S+ ){0,3}(?:commitment|pledge|promise))\b`)
@@ -70,13 +70,24 @@ func fillInvestment(d *doc, s *sentence, r *Rule, m []int) []candidate {
 		if p == "the" {
 			p = s.lowTok(c.Tok - 2)
 		}
-		if (p == "in" || p == "into" || p == "to") && c.Kind != kindPerson {
+		next := s.lowTok(c.End)
+		if c.Kind == kindDemonym && (next == "investment" || next == "investments" || next == "companies" || next == "firms" || next == "investors") {
+			continue
+		}
+		if ((p == "in" || p == "into" || p == "to") && c.Kind != kindPerson) || next == "soil" || (next == "-" && s.lowTok(c.End+1) == "bound") {
 			recipient = c.Code
 			break
 		}
 	}
+	company := companyInvestor(s, max(vt, mt))
+	if company != "" {
+		investor = company
+	}
 	// Investor: "Japan's $550 billion", "Japanese investment", the subject.
 	for k := range s.Countries {
+		if investor != "" {
+			break
+		}
 		c := &s.Countries[k]
 		if c.Code == recipient {
 			continue
@@ -86,12 +97,13 @@ func fillInvestment(d *doc, s *sentence, r *Rule, m []int) []candidate {
 			break
 		}
 	}
+	_ = invM
 	if investor == "" && exchangeRe.MatchString(s.Low) {
 		// "lower tariffs on Japanese goods in return for a $550 billion
 		// investment": the side whose goods gain pays in investment.
 		for k := range s.Countries {
 			c := &s.Countries[k]
-			if targetLike(s, c) && c.Code != recipient {
+			if goodsTarget(s, c) && c.Code != recipient {
 				investor, invM = c.Code, c
 				break
 			}
@@ -114,19 +126,8 @@ func fillInvestment(d *doc, s *sentence, r *Rule, m []int) []candidate {
 			}
 		}
 	}
-	// A company as the subject: capitalised words before the pledge verb.
-	if co := companyInvestor(s, min(vt, mt)); co != "" && (invM == nil || invM.Tok > s.tokAt(strings.Index(s.Text, co))) {
-		investor = co
-	}
 	if investor == "" {
-		for k := range s.Countries {
-			c := &s.Countries[k]
-			if c.Code != recipient {
-				investor = c.Code
-				conf -= 0.1
-				break
-			}
-		}
+		return nil // a pledge needs its investor named
 	}
 	if recipient == "" {
 		for k := range s.Countries {
@@ -140,10 +141,6 @@ func fillInvestment(d *doc, s *sentence, r *Rule, m []int) []candidate {
 	}
 	if recipient == "" && investor != "" {
 		recipient = d.partner(investor)
-		conf -= 0.2
-	}
-	if investor == "" && recipient != "" {
-		investor = d.partner(recipient)
 		conf -= 0.2
 	}
 	if investor == "" || recipient == "" || investor == recipient {
@@ -162,34 +159,62 @@ func fillInvestment(d *doc, s *sentence, r *Rule, m []int) []candidate {
 	return []candidate{c}
 }
 
-// companyInvestor returns the company named as the subject of the clause
-// that ends before token end: one to three capitalised words followed by a
-// pledge verb ("Apple said it will invest", "SoftBank pledged").
+// companyInvestor returns the company named as the subject of the
+// sentence when a pledge verb follows it within a few words ("Apple said it
+// will invest", "SoftBank Group, the Japanese conglomerate, announced
+// plans to invest"). Countries, people and titles are not companies.
 func companyInvestor(s *sentence, end int) string {
-	for i := 0; i < end && i < len(s.Toks); i++ {
-		t := s.Toks[i]
-		if t.Punct || !t.Capit || notNames[t.Low] || roleWords[t.Low] || s.countryAt(i) != nil {
-			continue
-		}
-		j := i
-		for j < end && j < len(s.Toks) && j < i+3 && !s.Toks[j].Punct && s.Toks[j].Capit && s.countryAt(j) == nil {
-			j++
-		}
-		if j == i {
-			continue
-		}
-		rest := s.Low[s.Toks[j-1].End:]
-		if investorVerbRe.MatchString(rest) {
-			// A person ("Tim Cook said") is no company: require no
-			// title before it and a single word or a known corporate form.
-			name := s.Text[t.Off:s.Toks[j-1].End]
-			if j-i >= 2 && !corporate(s.Toks[j-1].Low) {
-				i = j
-				continue
+	i := 0
+	// Skip a dateline ("date 2025-03-24 SEOUL (dpa-AFX) -").
+	for k := 0; k < len(s.Toks) && k < 16; k++ {
+		if s.Toks[k].Text == "-" || s.Toks[k].Text == "—" || s.Toks[k].Text == "–" {
+			if k > 0 && (s.Toks[k-1].Text == ")" || s.Toks[k-1].Upper) {
+				i = k + 1
 			}
-			return strings.TrimSuffix(name, "’s")
 		}
-		i = j
+	}
+	if i >= len(s.Toks) || titleCase(s) {
+		return ""
+	}
+	// "SoftBank’s $100 billion pledge": a possessive company before money.
+	for k := i; k < len(s.Toks) && k < end+2; k++ {
+		t := s.Toks[k]
+		if t.Poss && t.Capit && !t.Punct && s.countryAt(k) == nil && !notNames[t.Low] && !roleWords[t.Low] && (k == 0 || !s.Toks[k-1].Capit || k == i) {
+			rest := s.Text[t.End:]
+			if strings.HasPrefix(strings.TrimLeft(rest, "’'s "), "$") || strings.Contains(s.Low[t.End:min(len(s.Low), t.End+40)], "invest") || strings.Contains(s.Low[t.End:min(len(s.Low), t.End+40)], "pledge") {
+				return t.Text
+			}
+		}
+	}
+	t := s.Toks[i]
+	if t.Punct || !t.Capit || notNames[t.Low] || roleWords[t.Low] || s.countryAt(i) != nil || sentenceStarters[t.Low] {
+		return ""
+	}
+	j := i
+	for j < len(s.Toks) && j < i+3 && !s.Toks[j].Punct && s.Toks[j].Capit && s.countryAt(j) == nil {
+		j++
+	}
+	// "Tim Cook" is a person: two capitalised words need a corporate form.
+	if j-i >= 2 && !corporate(s.Toks[j-1].Low) {
+		return ""
+	}
+	name := s.Text[t.Off:s.Toks[j-1].End]
+	// Skip an apposition: "SoftBank Group, the Japanese ..., announced".
+	k := j
+	if k < len(s.Toks) && s.Toks[k].Text == "," {
+		for k++; k < len(s.Toks) && s.Toks[k].Text != ","; k++ {
+		}
+		k++
+	}
+	if k >= len(s.Toks) || k > end+1 {
+		return ""
+	}
+	if investorVerbRe.MatchString(s.Low[s.Toks[k-1].End:]) || (k == j && investorVerbRe.MatchString(s.Low[s.Toks[j-1].End:])) {
+		return name
+	}
+	// "Apple clarified that its investment ...": the company's own pledge.
+	if j-i == 1 && (strings.Contains(s.Low, " its investment") || strings.Contains(s.Low, " its pledge") || strings.Contains(s.Low, " its commitment")) {
+		return name
 	}
 	return ""
 }
@@ -228,4 +253,14 @@ func (d *doc) investRecipient() string {
 		}
 	}
 	return best
+}
+
+// goodsTarget reports whether c names the goods that gain from a tariff
+// cut: "on Japanese goods", "on most Korean goods".
+func goodsTarget(s *sentence, c *mention) bool {
+	p := s.lowTok(c.Tok - 1)
+	if p == "the" {
+		p = s.lowTok(c.Tok - 2)
+	}
+	return p == "on" || ((c.Kind == kindDemonym || c.Poss) && goodsWords[s.lowTok(c.End)])
 }

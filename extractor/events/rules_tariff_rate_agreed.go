@@ -65,13 +65,36 @@ func fillDropOwn(d *doc, s *sentence, r *Rule, m []int) []candidate {
 // deal (tariff_rate_agreed) or the others (tariff_imposed).
 func fillTariff(d *doc, s *sentence, r *Rule, agreed bool) []candidate {
 	var out []candidate
-	deal := dealContextRe.MatchString(s.Low)
+	dealSentence := dealContextRe.MatchString(s.Low)
 	for _, tr := range tariffRates(s) {
 		if cue := blocked(s, tr.r.Off, tr.r.End, nil); cue != "" {
 			continue
 		}
+		if afterThreatRe.MatchString(s.Low[tr.r.End:]) || beforeThreatRe.MatchString(s.Low[:tr.r.Off]) {
+			continue
+		}
 		imp, tgt, guessed := tariffSides(d, s, tr.tok)
 		if imp == "" || tgt == "" || imp == tgt {
+			continue
+		}
+		deal := dealSentence
+		if !deal && d.hasDeal(imp, tgt) && !tr.current {
+			// An article about a deal between the two: a cut, or a rate
+			// the target "will pay", is the agreed rate.
+			cs := clauseStart(s.Low, tr.r.Off)
+			deal = (tr.prev != nil && *tr.prev > tr.r.Value) || cutRe.MatchString(s.Low[cs:tr.r.Off])
+		}
+		if deal && eliminateRe.MatchString(s.Low[clauseStart(s.Low, tr.r.Off):tr.r.Off]) {
+			// "the deal eliminates the 10% tariffs on cars": agreed at 0,
+			// and the 10% was in force.
+			f := schema.Fields{ImposingCountry: imp, TargetCountry: tgt, RatePct: schema.Float(0), PreviousRatePct: schema.Float(tr.r.Value), Products: productsNear(s, tr.tok)}
+			if agreed {
+				out = append(out, newEvent(schema.TariffRateAgreed, f, s, r.Name, r.Confidence-0.15*float64(guessed)))
+			} else {
+				g := f
+				g.RatePct, g.PreviousRatePct = schema.Float(tr.r.Value), nil
+				out = append(out, newEvent(schema.TariffImposed, g, s, r.Name, r.Confidence-0.15*float64(guessed)-0.1))
+			}
 			continue
 		}
 		conf := r.Confidence - 0.15*float64(guessed)

@@ -30,7 +30,16 @@ func init() {
 }
 
 func fillDeal(d *doc, s *sentence, r *Rule, m []int) []candidate {
-	vm := dealVerbRe.FindStringIndex(s.Low)
+	var vm []int
+	for _, v := range dealVerbRe.FindAllStringIndex(s.Low, -1) {
+		// "to seal a deal", "will be signed": not reached.
+		before := strings.TrimSpace(s.Low[max(0, v[0]-12):v[0]])
+		if strings.HasSuffix(before, " to") || strings.HasSuffix(before, " be") || strings.HasSuffix(before, "will") || before == "to" {
+			continue
+		}
+		vm = v
+		break
+	}
 	if vm == nil {
 		return nil
 	}

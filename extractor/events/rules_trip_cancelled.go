@@ -12,7 +12,7 @@ import (
 
 var (
 	tripVerbRe = regexp.MustCompile(`\b(cancel(?:l?ed|s|l?ing|lation)?|call(?:ed|s|ing)? off|scrap(?:ped|s|ping)?|postpone(?:d|s|ment)?|postponing|delay(?:ed|s)?|put off|push(?:ed|es)? back|rescheduled?|shelved?|axed|called-off)\b`)
-	tripNounRe = regexp.MustCompile(`\b(trip|trips|visit|visits|visiting|travel|travels|tour|journey|flight|mission|talks|meeting|meetings|summit|delegation|voyage)\b`)
+	tripNounRe = regexp.MustCompile(`\b(trip|trips|visit|visits|visiting|travel|travels|tour|journey|flight|mission|talks|meeting|meetings|summit|delegation|voyage|going|mission)\b`)
 	// remoteRe marks meetings that need no travel.
 	remoteRe = regexp.MustCompile(`\b(video|virtual|phone|call|online|teleconference|videoconference)\b`)
 )
@@ -39,13 +39,21 @@ func tripStatus(verb string) string {
 	return "cancelled"
 }
 
+// baseForms are verb forms that do not assert the act ("to cancel",
+// "could postpone", "a delay").
+var baseForms = map[string]bool{"cancel": true, "call off": true, "scrap": true, "postpone": true, "delay": true,
+	"push back": true, "reschedule": true, "shelve": true}
+
 func fillTrip(d *doc, s *sentence, r *Rule, m []int) []candidate {
+	if baseForms[s.Low[m[0]:m[1]]] {
+		return nil
+	}
 	vt := s.tokAt(m[0])
 	// A trip noun near the verb.
 	nounTok := -1
 	for _, nm := range tripNounRe.FindAllStringIndex(s.Low, -1) {
 		nt := s.tokAt(nm[0])
-		if nt-vt >= -8 && nt-vt <= 8 && (nounTok < 0 || abs(nt-vt) < abs(nounTok-vt)) {
+		if nt-vt >= -15 && nt-vt <= 10 && (nounTok < 0 || abs(nt-vt) < abs(nounTok-vt)) {
 			nounTok = nt
 		}
 	}
@@ -67,6 +75,9 @@ func fillTrip(d *doc, s *sentence, r *Rule, m []int) []candidate {
 			prev = s.lowTok(c.Tok - 2)
 		}
 		next := s.lowTok(c.End)
+		if c.Tok > max(nounTok, vt)+8 || c.End < min(nounTok, vt)-3 {
+			continue
+		}
 		if prev == "to" || prev == "in" || prev == "visit" || prev == "visiting" || prev == "for" ||
 			((next == "visit" || next == "trip" || next == "tour") && !c.Poss && c.Kind != kindDemonym) {
 			if c.Kind == kindPerson {

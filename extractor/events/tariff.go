@@ -31,10 +31,10 @@ var goodsWords = map[string]bool{
 }
 
 // allWords mark a tariff on every country.
-var allTargetRe = regexp.MustCompile(`\b(all (?:countries|nations|trading partners|imports|foreign|imported)|every (?:country|nation|trading partner)|global(?:ly)?|worldwide|from anywhere|across the board|all sources|the world|universal|baseline|imports of (?:steel|aluminum|aluminium|copper|lumber|timber|cars|autos|automobiles|trucks|pharmaceuticals|semiconductors|chips|furniture)|(?:steel|aluminum|aluminium|copper|lumber|timber|pharmaceutical|semiconductor|chip|furniture|truck) (?:imports|tariffs?|duties))\b`)
+var allTargetRe = regexp.MustCompile(`\b(all (?:countries|nations|trading partners|imports|foreign|imported)|every (?:country|nation|trading partner)|worldwide|from anywhere|across the board|all sources|baseline|blanket|imports of (?:steel|aluminum|aluminium|copper|lumber|timber|cars|autos|automobiles|trucks|pharmaceuticals|semiconductors|chips|furniture)|(?:steel|aluminum|aluminium|copper|lumber|timber|pharmaceutical|semiconductor|chip|furniture|truck) (?:imports|tariffs?|duties))\b`)
 
 // notTariffAfter follow a percentage that is no tariff rate.
-var notTariffAfter = []string{"of gdp", "of the", "of its", "of their", "of all", "of total", "of global", "of u", "of us", "of american", "of japanese", "of exports", "of imports", "stake", "share", "growth", "of sales", "of revenue", "of profits", "of the profits", "year-on-year", "year on year", "on the year", "in the first", "in the second", "in the third", "in the fourth", "drop", "decline", "rise", "increase in", "jump", "fall", "of respondents", "of voters", "of americans", "of companies", "of firms", "of consumers", "majority", "ownership", "of shipments", "of which", "chance", "probability", "inflation", "interest", "stake"}
+var notTariffAfter = []string{"of ", "of gdp", "of the", "of its", "of their", "of all", "of total", "of global", "of u", "of us", "of american", "of japanese", "of exports", "of imports", "stake", "share", "growth", "of sales", "of revenue", "of profits", "of the profits", "year-on-year", "year on year", "on the year", "in the first", "in the second", "in the third", "in the fourth", "drop", "decline", "rise", "increase in", "jump", "fall", "of respondents", "of voters", "of americans", "of companies", "of firms", "of consumers", "majority", "ownership", "of shipments", "of which", "chance", "probability", "inflation", "interest", "stake"}
 
 // notTariffBefore precede a percentage that is no tariff rate (averages,
 // effective rates, market moves).
@@ -200,7 +200,7 @@ func tariffSides(d *doc, s *sentence, ti int) (imposer, target string, guessed i
 		target = tgt.Code
 	}
 	if target == "" {
-		if allTargetRe.MatchString(s.Low) {
+		if allTargetRe.MatchString(s.Low) || sectorOnly(productsNear(s, ti)) {
 			target = "*"
 		} else {
 			for k := range s.Countries {
@@ -267,11 +267,25 @@ func targetLike(s *sentence, c *mention) bool {
 	if c.Kind == kindName && (next == "will" || next == "would") && (s.lowTok(c.End+1) == "face" || s.lowTok(c.End+1) == "pay") {
 		return true
 	}
-	if next == "faces" || next == "faced" || next == "face" {
-		return true
+	// "Switzerland now faces a 39% tariff", "Japan had been subject to".
+	for k := c.End; k < len(s.Toks) && k < c.End+5; k++ {
+		w := s.Toks[k].Low
+		if targetVerbs[w] {
+			return true
+		}
+		if !auxWords[w] {
+			break
+		}
 	}
 	return false
 }
+
+var targetVerbs = map[string]bool{"face": true, "faces": true, "faced": true, "facing": true, "hit": true, "subject": true,
+	"pay": true, "pays": true, "paying": true, "paid": true, "incurred": true, "incur": true, "slapped": true, "targeted": true, "charged": true}
+
+var auxWords = map[string]bool{"now": true, "already": true, "still": true, "also": true, "will": true, "would": true, "is": true,
+	"was": true, "has": true, "had": true, "have": true, "been": true, "being": true, "set": true, "to": true, "are": true, "were": true,
+	"currently": true, "be": true, "then": true, "had-been": true, "with": true, "getting": true, "got": true}
 
 // imposerLike reports whether mention c reads as the side that imposes:
 // "U.S. tariffs", "Washington's duties", "the EU imposed", "Trump".
@@ -349,3 +363,31 @@ func effectiveDate(s *sentence) string {
 	}
 	return ""
 }
+
+// sectorWords name goods of a sector tariff on every country.
+var sectorWords = []string{"steel", "aluminum", "aluminium", "copper", "lumber", "timber", "car", "auto", "vehicle", "truck",
+	"pharmaceutical", "drug", "semiconductor", "chip", "furniture", "cabinet", "metal", "solar", "washing", "film", "movie", "wood"}
+
+// sectorOnly reports whether a products phrase names a sector and no country.
+func sectorOnly(prod string) bool {
+	if prod == "" {
+		return false
+	}
+	low := strings.ToLower(prod)
+	for _, w := range sectorWords {
+		if strings.Contains(low, w) {
+			return !strings.ContainsAny(prod[:1], "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+		}
+	}
+	return false
+}
+
+// afterThreatRe: a rate described as threatened, proposed or looming.
+var afterThreatRe = regexp.MustCompile(`^[^.;,]{0,40}?\b(threatened|proposed|planned|looming|mooted|floated|announced earlier|initially proposed)\b`)
+var beforeThreatRe = regexp.MustCompile(`\b(threatened|proposed|looming|potential|possible|hypothetical|mooted|initially proposed|planned)\s+(?:\S+\s+){0,2}$`)
+
+// eliminateRe: a deal that removes a tariff (to zero).
+var eliminateRe = regexp.MustCompile(`\b(eliminat\w*|scrap\w*|remov\w*|abolish\w*|lift\w*|cancel\w*|drop\w*|waiv\w*|exempt\w*)\s+(?:\S+\s+){0,4}$`)
+
+// cutRe: words that make a rate the new rate of a reduction.
+var cutRe = regexp.MustCompile(`\b(lower\w*|reduc\w*|cut\w*|slash\w*|trim\w*|eas\w*|halv\w*|will pay|will face|will be|would pay|would face|set at|capped|cap)\b`)
