@@ -1,0 +1,183 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/newsevents/newsevents/internal/publish"
+	"github.com/newsevents/newsevents/schema"
+)
+
+// shared returns the path of the shared/ folder beside the repository, or
+// skips the test when it is absent.
+func shared(t *testing.T, rel string) string {
+	t.Helper()
+	p := filepath.Join("..", "..", "..", "shared", rel)
+	if _, err := os.Stat(p); err != nil {
+		t.Skipf("%s not found (the shared folder sits beside the repository): %v", p, err)
+	}
+	return p
+}
+
+func runCmd(t *testing.T, ctx context.Context, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(ctx, args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestUsageAndUnknownCommand(t *testing.T) {
+	code, _, stderr := runCmd(t, context.Background(), "frobnicate")
+	if code != 2 || !strings.Contains(stderr, `unknown command "frobnicate"`) || !strings.Contains(stderr, "run ") {
+		t.Errorf("exit %d, stderr:\n%s\nwant 2 and the list of commands", code, stderr)
+	}
+}
+
+func TestExtractSeedPrintsItsFourEvents(t *testing.T) {
+	seed := shared(t, "seed/000_819cb3dde3cf8934.txt")
+	code, stdout, stderr := runCmd(t, context.Background(), "extract", seed)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var keys []string
+	for _, line := range strings.Split(strings.TrimSpace(stdout), "\n") {
+		var e schema.Event
+		if err := json.Unmarshal([]byte(line), &e); err != nil {
+			t.Fatalf("not a JSON event line: %q: %v", line, err)
+		}
+		if e.Evidence.Sentence == "" || e.ID == "" {
+			t.Errorf("event without evidence or id: %s", line)
+		}
+		keys = append(keys, e.EventKey)
+	}
+	sort.Strings(keys)
+	want := []string{
+		"investment_pledged|JP|US|5.5e+11",
+		"tariff_rate_agreed|US|JP|15",
+		"trade_deal_reached|JP,US",
+		"trip_cancelled|JP|US",
+	}
+	if strings.Join(keys, "\n") != strings.Join(want, "\n") {
+		t.Errorf("events:\n%s\nwant:\n%s", strings.Join(keys, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestBadConfigFailsWithFieldAndFile(t *testing.T) {
+	tests := []struct {
+		name string
+		give string
+		want string
+	}{
+		{"unknown field", "feeds: [{url: 'https://a.example/rss'}]\nfeed_timeout: 3s\n", "feed_timeout"},
+		{"no feeds", "workers: 2\n", "feeds"},
+		{"malformed broker", "kafka: {brokers: ['localhost']}\nfeeds: [{url: 'https://a.example/rss'}]\n", "kafka.brokers[0]"},
+		{"feed not http", "feeds: [{url: 'ftp://a.example/rss'}]\n", "feeds[0].url"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "bad.yaml")
+			if err := os.WriteFile(path, []byte(tt.give), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			code, _, stderr := runCmd(t, context.Background(), "run", "--config", path, "--log-format", "json")
+			if code != 1 {
+				t.Errorf("exit %d, want 1", code)
+			}
+			if !strings.Contains(stderr, path) || !strings.Contains(stderr, tt.want) {
+				t.Errorf("stderr %q does not name the file %s and %q", stderr, path, tt.want)
+			}
+			if strings.Count(strings.TrimSpace(stderr), "\n") > 1 {
+				t.Errorf("want one clear message, got:\n%s", stderr)
+			}
+		})
+	}
+}
+
+func TestRunDemoOncePublishesOnEveryTopic(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end: skipped with -short")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	code, stdout, stderr := runCmd(t, ctx, "run", "--demo", "--once", "--broker-addr", "127.0.0.1:0", "--log-format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d:\n%s", code, stderr)
+	}
+	for _, typ := range schema.CoreTypes() {
+		topic := schema.Topic(schema.DefaultTopicPrefix, typ)
+		var total int
+		for _, line := range strings.Split(stdout, "\n") {
+			f := strings.Fields(line)
+			if len(f) == 3 && f[0] == topic {
+				total = atoi(f[2])
+			}
+		}
+		if total == 0 {
+			t.Errorf("summary shows no event on %s:\n%s", topic, stdout)
+		}
+	}
+	for _, msg := range []string{"embedded Kafka broker started", "event published", "article processed", "pass summary"} {
+		if !strings.Contains(stderr, msg) {
+			t.Errorf("logs lack %q", msg)
+		}
+	}
+}
+
+func atoi(s string) int {
+	n := 0
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return 0
+		}
+		n = n*10 + int(r-'0')
+	}
+	return n
+}
+
+func TestTailPrintsPublishedEvents(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	b, err := publish.StartEmbedded("127.0.0.1:0", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	brokers := []string{b.Addr()}
+	var specs []publish.TopicSpec
+	for _, typ := range schema.CoreTypes() {
+		specs = append(specs, publish.TopicSpec{Name: schema.Topic(schema.DefaultTopicPrefix, typ), Partitions: 1, ReplicationFactor: 1})
+	}
+	if err := publish.EnsureTopics(ctx, brokers, specs); err != nil {
+		t.Fatal(err)
+	}
+	pub, err := publish.New(publish.Options{Brokers: brokers})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := schema.Fields{ImposingCountry: "EU", TargetCountry: "CN", RatePct: schema.Float(25), Products: "electric vehicles"}
+	key := schema.Key(schema.TariffImposed, f)
+	e := schema.Event{SchemaVersion: 1, Type: schema.TariffImposed, Fields: f, EventKey: key, ID: schema.ID("https://n.example/a", key),
+		Article: schema.ArticleRef{URL: "https://n.example/a", CanonicalURL: "https://n.example/a", Title: "Brussels sets duty on Chinese EVs"}, ExtractedAt: time.Now()}
+	if _, err := pub.Publish(ctx, []schema.Event{e}); err != nil {
+		t.Fatal(err)
+	}
+	pub.Close()
+
+	tailCtx, stop := context.WithTimeout(ctx, 3*time.Second)
+	defer stop()
+	code, stdout, stderr := runCmd(t, tailCtx, "tail", "--brokers", b.Addr(), "--from-beginning", "--type", "tariff-imposed")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	want := "EU on CN: 25% imposed on electric vehicles"
+	if !strings.Contains(stdout, want) || !strings.Contains(stdout, "trade.tariff-imposed/0@0") {
+		t.Errorf("tail printed:\n%s\nwant a line with %q at trade.tariff-imposed/0@0", stdout, want)
+	}
+}
