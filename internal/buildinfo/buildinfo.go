@@ -19,6 +19,12 @@ import (
 // Empty means "ask debug.ReadBuildInfo".
 var Version = ""
 
+// Revision is the VCS revision, set with -ldflags "-X
+// .../internal/buildinfo.Revision=..." where the build has no VCS
+// information (a container build without .git). Empty means "ask
+// debug.ReadBuildInfo".
+var Revision = ""
+
 // Info describes one build.
 type Info struct {
 	Version   string `json:"version"`
@@ -32,7 +38,11 @@ type Info struct {
 // Get returns the information of the running binary.
 func Get() Info {
 	bi, _ := debug.ReadBuildInfo()
-	return get(Version, bi)
+	info := get(Version, bi)
+	if Revision != "" && info.Revision == "" {
+		info.Revision = Revision
+	}
+	return info
 }
 
 // get is Get with its inputs made explicit, for tests.
