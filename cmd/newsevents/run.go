@@ -17,6 +17,7 @@ import (
 	"github.com/newsevents/newsevents/internal/config"
 	"github.com/newsevents/newsevents/internal/demo"
 	"github.com/newsevents/newsevents/internal/fetch"
+	"github.com/newsevents/newsevents/internal/logging"
 	"github.com/newsevents/newsevents/internal/pipeline"
 	"github.com/newsevents/newsevents/internal/publish"
 	"github.com/newsevents/newsevents/schema"
@@ -70,7 +71,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		fmt.Fprintln(stderr, "newsevents run: give --demo or --config FILE")
 		return errUsage
 	}
-	log, _, err := newLogger(f.logFormat, f.logLevel, stderr)
+	log, _, err := logging.New(f.logFormat, f.logLevel, stderr)
 	if err != nil {
 		return err
 	}
