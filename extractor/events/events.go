@@ -96,17 +96,8 @@ func postprocess(evs []schema.Event) []schema.Event {
 		if e.Type == schema.TariffImposed && agreed[schema.Key(e.Type, e.Fields)] {
 			continue
 		}
-		if e.Type == schema.TripCancelled {
-			drop := false
-			for j, o := range evs {
-				if j != i && o.Type == schema.TripCancelled && o.TravelerCountry == e.DestinationCountry && o.DestinationCountry == e.TravelerCountry &&
-					(o.Confidence > e.Confidence || (o.Confidence == e.Confidence && j < i)) {
-					drop = true
-				}
-			}
-			if drop {
-				continue
-			}
+		if reversedBetter(evs, i) {
+			continue
 		}
 		out = append(out, e)
 	}
@@ -336,4 +327,28 @@ func trimPhrase(s string) string {
 	s = strings.TrimSpace(s)
 	s = strings.Trim(s, ",;:—–-\"“”‘’()")
 	return strings.TrimSpace(s)
+}
+
+// reversedBetter reports whether another event of the same type has the
+// sides of evs[i] the other way round and is surer: one side cancels a
+// trip, one side charges a given rate.
+func reversedBetter(evs []schema.Event, i int) bool {
+	e := evs[i]
+	for j, o := range evs {
+		if j == i || o.Type != e.Type {
+			continue
+		}
+		var rev bool
+		switch e.Type {
+		case schema.TripCancelled:
+			rev = o.TravelerCountry == e.DestinationCountry && o.DestinationCountry == e.TravelerCountry
+		case schema.TariffRateAgreed, schema.TariffImposed:
+			rev = o.ImposingCountry == e.TargetCountry && o.TargetCountry == e.ImposingCountry &&
+				e.RatePct != nil && o.RatePct != nil && *e.RatePct == *o.RatePct && *e.RatePct != 0
+		}
+		if rev && (o.Confidence > e.Confidence || (o.Confidence == e.Confidence && j < i)) {
+			return true
+		}
+	}
+	return false
 }

@@ -30,12 +30,12 @@ type money struct {
 }
 
 var (
-	moneySymbolRe = regexp.MustCompile(`(?i)(up to |as much as |at least )?(US\$|U\.S\.\s?\$|USD ?|A\$|AU\$|C\$|CA\$|S\$|HK\$|\$|€|£|¥|₩|₹|CHF ?|EUR ?|GBP ?|JPY ?|SFr\.? ?|Rs\.? ?|RMB ?)(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?: ?(trillion|billion|million|tn|trn|bn|mn|mln|m|b)\b)?`)
+	moneySymbolRe = regexp.MustCompile(`(?i)(up to |as much as |at least )?(US\$|\$US ?|U\.S\.\s?\$|USD ?|A\$|AU\$|C\$|CA\$|S\$|HK\$|\$|€|£|¥|₩|₹|CHF ?|EUR ?|GBP ?|JPY ?|SFr\.? ?|Rs\.? ?|RMB ?)(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?: ?(trillion|billion|million|tn|trn|bn|mn|mln|m|b)\b)?`)
 	moneyWordRe   = regexp.MustCompile(`(?i)(up to |as much as |at least )?(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?) ?(trillion|billion|million|tn|bn|mn)\s+(?:(?:US|U\.S\.|American|Swiss|Canadian|Australian|Hong Kong|Singapore|Saudi) )?(dollars|dollar|euros|euro|pounds sterling|pounds|sterling|yen|won|yuan|renminbi|rupees|francs|riyals|dirhams|reais|pesos)`)
 )
 
 var symbolCurrency = map[string]string{
-	"us$": "USD", "u.s.$": "USD", "u.s. $": "USD", "usd": "USD", "a$": "AUD", "au$": "AUD", "c$": "CAD", "ca$": "CAD",
+	"us$": "USD", "$us": "USD", "u.s.$": "USD", "u.s. $": "USD", "usd": "USD", "a$": "AUD", "au$": "AUD", "c$": "CAD", "ca$": "CAD",
 	"s$": "SGD", "hk$": "HKD", "$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₩": "KRW", "₹": "INR",
 	"chf": "CHF", "eur": "EUR", "gbp": "GBP", "jpy": "JPY", "sfr": "CHF", "sfr.": "CHF", "rs": "INR", "rs.": "INR", "rmb": "CNY",
 }

@@ -120,7 +120,7 @@ var cues = map[cueClass][]string{
 var allCues = []cueClass{cueCondition, cueQuestion, cueThreat, cueRequest, cueModal, cueNegation}
 
 // clauseBreaks end the clause an anchor belongs to, looking backwards.
-var clauseBreaks = []string{";", " but ", " while ", " whereas ", " although ", " though ", " — ", " – ", " after ", " before ", " since ", " as ", " when ", " which ", " who ", " that ", ", and ", " said ", " says ", "said ", ": "}
+var clauseBreaks = []string{";", " following ", " but ", " while ", " whereas ", " although ", " though ", " — ", " – ", " after ", " before ", " since ", " as ", " when ", " which ", " who ", " that ", ", and ", " said ", " says ", "said ", ": "}
 
 // clauseStart returns the start of the clause that contains offset i.
 func clauseStart(low string, i int) int {
@@ -240,4 +240,15 @@ func occurred(s *sentence, a int) string {
 		}
 	}
 	return best
+}
+
+// clauseEnd returns the end of the clause that contains offset i.
+func clauseEnd(low string, i int) int {
+	end := len(low)
+	for _, b := range clauseBreaks {
+		if j := strings.Index(low[i:], b); j >= 0 && i+j < end {
+			end = i + j
+		}
+	}
+	return end
 }

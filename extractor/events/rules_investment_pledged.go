@@ -26,6 +26,7 @@ func init() {
 		Type:       schema.InvestmentPledged,
 		Keywords:   []string{"invest"},
 		Trigger:    investRe,
+		Blockers:   []cueClass{cueCondition, cueQuestion, cueRequest, cueModal, cueNegation},
 		Confidence: 0.8,
 		Once:       true,
 		Fill:       fillInvestment,
@@ -122,6 +123,18 @@ func fillInvestment(d *doc, s *sentence, r *Rule, m []int) []candidate {
 			c := &s.Countries[k]
 			if c.Code != recipient && c.Tok < max(vt, mt) && c.Kind != kindPerson {
 				investor, invM = c.Code, c
+				break
+			}
+		}
+	}
+	if investor == "" {
+		// A person's government: "Akazawa had intended to ... the $550
+		// billion investment".
+		for k := range s.Countries {
+			c := &s.Countries[k]
+			if c.Code != recipient && c.Tok < max(vt, mt) && c.Kind == kindPerson && c.Code != "US" {
+				investor = c.Code
+				conf -= 0.1
 				break
 			}
 		}

@@ -65,8 +65,8 @@ func fillDropOwn(d *doc, s *sentence, r *Rule, m []int) []candidate {
 // deal (tariff_rate_agreed) or the others (tariff_imposed).
 func fillTariff(d *doc, s *sentence, r *Rule, agreed bool) []candidate {
 	var out []candidate
-	dealSentence := dealContextRe.MatchString(s.Low)
 	for _, tr := range tariffRates(s) {
+		dealSentence := dealContextRe.MatchString(s.Low[clauseStart(s.Low, tr.r.Off):clauseEnd(s.Low, tr.r.End)])
 		if cue := blocked(s, tr.r.Off, tr.r.End, nil); cue != "" {
 			continue
 		}
@@ -84,7 +84,10 @@ func fillTariff(d *doc, s *sentence, r *Rule, agreed bool) []candidate {
 			cs := clauseStart(s.Low, tr.r.Off)
 			deal = (tr.prev != nil && *tr.prev > tr.r.Value) || cutRe.MatchString(s.Low[cs:tr.r.Off])
 		}
-		if deal && eliminateRe.MatchString(s.Low[clauseStart(s.Low, tr.r.Off):tr.r.Off]) {
+		if tr.prev != nil && *tr.prev < tr.r.Value {
+			deal = false // a raise is never agreed
+		}
+		if deal && (eliminateRe.MatchString(s.Low[clauseStart(s.Low, tr.r.Off):tr.r.Off]) || afterRemovedRe.MatchString(s.Low[tr.r.End:])) {
 			// "the deal eliminates the 10% tariffs on cars": agreed at 0,
 			// and the 10% was in force.
 			f := schema.Fields{ImposingCountry: imp, TargetCountry: tgt, RatePct: schema.Float(0), PreviousRatePct: schema.Float(tr.r.Value), Products: productsNear(s, tr.tok)}

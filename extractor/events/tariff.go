@@ -75,7 +75,7 @@ func tariffRates(s *sentence) []tariffRate {
 		}
 		tr := tariffRate{r: r, tok: ti}
 		// from A to B: A is the previous rate of B.
-		if s.lowTok(ti-1) == "from" || s.lowTok(ti-2) == "from" {
+		if fromBefore(s, ti) {
 			if j := i + 1; j < len(rates) && strings.Contains(s.Low[r.End:rates[j].Off], "to") && rates[j].Off-r.End < 40 {
 				consumed[j] = true
 				p := r.Value
@@ -88,7 +88,7 @@ func tariffRates(s *sentence) []tariffRate {
 		// B from A, B instead of A, B down from A.
 		if j := i + 1; j < len(rates) && !rates[j].Points {
 			between := s.Low[r.End:rates[j].Off]
-			if len(between) < 60 && prevLinkRe.MatchString(between) {
+			if len(between) < 150 && prevLinkRe.MatchString(between) {
 				consumed[j] = true
 				p := rates[j].Value
 				tr.prev, tr.prevRate = &p, &rates[j]
@@ -107,11 +107,24 @@ func tariffRates(s *sentence) []tariffRate {
 		}
 		out = append(out, tr)
 	}
+	// A stated total stands for its parts: "a combined 27.5% (a 2.5% base
+	// duty plus 25%)" is one rate.
+	for _, tr := range out {
+		if tr.total {
+			kept := out[:0]
+			for _, o := range out {
+				if o.total || o.prev != nil {
+					kept = append(kept, o)
+				}
+			}
+			return kept
+		}
+	}
 	return out
 }
 
 var (
-	prevLinkRe  = regexp.MustCompile(`^[^.;]*\b(from|instead of|rather than|replacing|compared with|compared to|versus|vs|previously|before|after|originally|initially|earlier|down from|up from|higher than|lower than|reduced from|cut from)\b[^.;%]*$`)
+	prevLinkRe  = regexp.MustCompile(`^[^;%]*\b(from|instead of|rather than|replacing|compared with|compared to|versus|vs|down from|up from|reduced from|cut from)\b[^;%]{0,35}$`)
 	totalRe     = regexp.MustCompile(`\b(total|totaling|totalling|combined|bringing (?:it|them|the total|the tariffs?|the rate|duties|levies)? ?to|for a total of|cumulative)\b`)
 	incrementRe = regexp.MustCompile(`\b(additional|extra|another|further|new)\b`)
 )
@@ -225,7 +238,11 @@ func tariffSides(d *doc, s *sentence, ti int) (imposer, target string, guessed i
 			}
 			guessed++
 		} else if target == "*" {
-			imposer = d.partner()
+			if d.freq["US"] >= 2 {
+				imposer = "US"
+			} else {
+				imposer = d.partner()
+			}
 			guessed++
 		}
 	}
@@ -281,11 +298,12 @@ func targetLike(s *sentence, c *mention) bool {
 }
 
 var targetVerbs = map[string]bool{"face": true, "faces": true, "faced": true, "facing": true, "hit": true, "subject": true,
-	"pay": true, "pays": true, "paying": true, "paid": true, "incurred": true, "incur": true, "slapped": true, "targeted": true, "charged": true}
+	"pay": true, "pays": true, "paying": true, "paid": true, "incurred": true, "incur": true, "targeted": true}
 
 var auxWords = map[string]bool{"now": true, "already": true, "still": true, "also": true, "will": true, "would": true, "is": true,
 	"was": true, "has": true, "had": true, "have": true, "been": true, "being": true, "set": true, "to": true, "are": true, "were": true,
-	"currently": true, "be": true, "then": true, "had-been": true, "with": true, "getting": true, "got": true}
+	"currently": true, "be": true, "then": true, "with": true, "getting": true, "got": true, "initially": true, "first": true,
+	"originally": true, "effectively": true, "again": true}
 
 // imposerLike reports whether mention c reads as the side that imposes:
 // "U.S. tariffs", "Washington's duties", "the EU imposed", "Trump".
@@ -295,6 +313,14 @@ func imposerLike(s *sentence, c *mention) bool {
 		return true
 	}
 	if c.Kind == kindPerson || c.Kind == kindInstitution || c.Kind == kindCapital {
+		return true
+	}
+	// "a tariff imposed by the US", "imports into the US".
+	p1 := s.lowTok(c.Tok - 1)
+	if p1 == "the" {
+		p1 = s.lowTok(c.Tok - 2)
+	}
+	if p1 == "by" || p1 == "into" {
 		return true
 	}
 	switch next {
@@ -391,3 +417,20 @@ var eliminateRe = regexp.MustCompile(`\b(eliminat\w*|scrap\w*|remov\w*|abolish\w
 
 // cutRe: words that make a rate the new rate of a reduction.
 var cutRe = regexp.MustCompile(`\b(lower\w*|reduc\w*|cut\w*|slash\w*|trim\w*|eas\w*|halv\w*|will pay|will face|will be|would pay|would face|set at|capped|cap)\b`)
+
+// fromBefore reports whether "from" opens the phrase of the rate at token
+// ti: "from 25%", "from their current 39 percent".
+func fromBefore(s *sentence, ti int) bool {
+	for k := ti - 1; k >= 0 && k >= ti-4; k-- {
+		if s.Toks[k].Low == "from" {
+			return true
+		}
+		if s.Toks[k].Punct || s.Toks[k].Number {
+			return false
+		}
+	}
+	return false
+}
+
+// afterRemovedRe: "the 25% tariffs on steel removed".
+var afterRemovedRe = regexp.MustCompile(`^[^.;,]{0,50}?\b(removed|eliminated|scrapped|lifted|dropped|abolished|waived)\b`)
