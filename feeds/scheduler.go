@@ -1,0 +1,498 @@
+package feeds
+
+import (
+	"container/heap"
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/newsevents/newsevents/internal/fetch"
+)
+
+// SchedulerOptions configure a Scheduler. Zero values mean the defaults.
+type SchedulerOptions struct {
+	// Interval between two polls of a feed without its own (default 10m).
+	Interval time.Duration
+	// MinInterval: no feed is polled more often (default 5m).
+	MinInterval time.Duration
+	// MaxInterval caps how far Cache-Control, Expires, <ttl> and
+	// Retry-After push the next poll (default 24h).
+	MaxInterval time.Duration
+	// MaxBackoff caps the back-off of a failing feed (default 6h).
+	MaxBackoff time.Duration
+	// Pollers is the number of feeds polled at once: a fixed pool, whatever
+	// the number of feeds (default 16).
+	Pollers int
+	// MaxFeedBytes is the largest feed body, decoded (default 10 MiB).
+	MaxFeedBytes int64
+	// RecentTTL: an item emitted in this process is not emitted again for
+	// this long even if not yet done, e.g. while the pipeline is busy with
+	// it (default 1h).
+	RecentTTL time.Duration
+	// SnapshotEvery is how often status.json is rewritten (default 30s).
+	SnapshotEvery time.Duration
+	// PruneEvery is how often done articles past retention are pruned (default 1h).
+	PruneEvery time.Duration
+	Logger     *zap.Logger
+}
+
+func (o *SchedulerOptions) defaults() {
+	if o.Interval <= 0 {
+		o.Interval = 10 * time.Minute
+	}
+	if o.MinInterval <= 0 {
+		o.MinInterval = 5 * time.Minute
+	}
+	if o.MaxInterval <= 0 {
+		o.MaxInterval = 24 * time.Hour
+	}
+	if o.MaxBackoff <= 0 {
+		o.MaxBackoff = 6 * time.Hour
+	}
+	if o.Pollers <= 0 {
+		o.Pollers = 16
+	}
+	if o.RecentTTL <= 0 {
+		o.RecentTTL = time.Hour
+	}
+	if o.SnapshotEvery <= 0 {
+		o.SnapshotEvery = 30 * time.Second
+	}
+	if o.PruneEvery <= 0 {
+		o.PruneEvery = time.Hour
+	}
+	if o.Logger == nil {
+		o.Logger = zap.NewNop()
+	}
+}
+
+// Scheduler polls feeds on their schedules and emits their new items. It
+// implements pipeline.Source.
+type Scheduler struct {
+	poller *Poller
+	store  *Store
+	feeds  []Feed
+	opts   SchedulerOptions
+	log    *zap.Logger
+
+	mu     sync.Mutex
+	recent map[[16]byte]time.Time // items emitted lately, by key hash
+}
+
+// NewScheduler returns a scheduler of feeds that fetches with client and
+// keeps its state in store.
+func NewScheduler(client *fetch.Client, store *Store, feeds []Feed, opts SchedulerOptions) (*Scheduler, error) {
+	if client == nil || store == nil {
+		return nil, errors.New("feeds: scheduler needs a fetch client and a store")
+	}
+	opts.defaults()
+	seen := map[string]bool{}
+	for _, f := range feeds {
+		if seen[f.URL] {
+			return nil, fmt.Errorf("feeds: %s is listed twice", f.URL)
+		}
+		seen[f.URL] = true
+	}
+	return &Scheduler{
+		poller: &Poller{Client: client, Logger: opts.Logger, MaxBytes: opts.MaxFeedBytes},
+		store:  store,
+		feeds:  feeds,
+		opts:   opts,
+		log:    opts.Logger,
+		recent: map[[16]byte]time.Time{},
+	}, nil
+}
+
+// feedRun is a feed and its state while Run runs.
+type feedRun struct {
+	Feed
+	st    FeedState
+	due   time.Time
+	index int
+}
+
+type dueHeap []*feedRun
+
+func (h dueHeap) Len() int           { return len(h) }
+func (h dueHeap) Less(i, j int) bool { return h[i].due.Before(h[j].due) }
+func (h dueHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i]; h[i].index = i; h[j].index = j }
+func (h *dueHeap) Push(x any)        { fr := x.(*feedRun); fr.index = len(*h); *h = append(*h, fr) }
+func (h *dueHeap) Pop() any {
+	old := *h
+	fr := old[len(old)-1]
+	old[len(old)-1] = nil
+	*h = old[:len(old)-1]
+	return fr
+}
+
+// Run polls the feeds and calls emit for every new item until ctx ends,
+// then returns nil. With once, it polls every feed immediately, once, and
+// returns nil (ctx's error if ctx ended first). endPass (may be nil) is
+// called after each round: every feed due at that moment polled and its
+// items emitted. emit may block (backpressure); an error from emit stops the
+// feed's poll, and its items not yet done are emitted again later.
+func (s *Scheduler) Run(ctx context.Context, once bool, emit func(context.Context, Item) error, endPass func()) error {
+	start := time.Now()
+	h := make(dueHeap, 0, len(s.feeds))
+	for _, f := range s.feeds {
+		st, ok, err := s.store.Feed(f.URL)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			st = FeedState{URL: f.URL}
+		}
+		st.Name = f.Name
+		fr := &feedRun{Feed: f, st: st}
+		switch {
+		case once:
+			fr.due = start
+		case ok && !st.NextPoll.IsZero():
+			fr.due = st.NextPoll
+			if limit := start.Add(max(s.opts.MaxInterval, s.opts.MaxBackoff)); fr.due.After(limit) {
+				fr.due = limit // clock jumped or config shortened
+			}
+		default:
+			fr.due = start.Add(offset(f.URL, s.interval(f)))
+		}
+		heap.Push(&h, fr)
+	}
+	if _, err := s.store.Prune(start); err != nil {
+		s.log.Warn("pruning state", zap.Error(err))
+	}
+	lastPrune, lastSnap := start, time.Time{}
+	snapshot := func(now time.Time) {
+		if err := s.store.WriteSnapshot(now); err != nil {
+			s.log.Warn("writing status snapshot", zap.Error(err))
+		}
+		lastSnap = now
+	}
+	defer func() { snapshot(time.Now()) }()
+
+	jobs := make(chan *feedRun)
+	var pool, round sync.WaitGroup
+	for range min(s.opts.Pollers, max(len(s.feeds), 1)) {
+		pool.Go(func() {
+			for fr := range jobs {
+				s.poll(ctx, fr, emit)
+				round.Done()
+			}
+		})
+	}
+	defer pool.Wait()
+	defer close(jobs)
+
+	batch := make([]*feedRun, 0, min(len(s.feeds), 1024))
+	for {
+		if len(h) == 0 {
+			if once {
+				if endPass != nil {
+					endPass()
+				}
+				return nil
+			}
+			<-ctx.Done()
+			return nil
+		}
+		if !once {
+			if wait := time.Until(h[0].due); wait > 0 {
+				t := time.NewTimer(wait)
+				select {
+				case <-ctx.Done():
+					t.Stop()
+					return nil
+				case <-t.C:
+				}
+			}
+		}
+		now := time.Now()
+		batch = batch[:0]
+		for len(h) > 0 && !h[0].due.After(now) {
+			batch = append(batch, heap.Pop(&h).(*feedRun))
+		}
+		dispatched := 0
+	dispatch:
+		for _, fr := range batch {
+			round.Add(1)
+			select {
+			case jobs <- fr:
+				dispatched++
+			case <-ctx.Done():
+				round.Done()
+				break dispatch
+			}
+		}
+		round.Wait()
+		if ctx.Err() != nil {
+			if once {
+				return ctx.Err()
+			}
+			return nil
+		}
+		if endPass != nil {
+			endPass()
+		}
+		now = time.Now()
+		s.forgetRecent(now)
+		if now.Sub(lastSnap) >= s.opts.SnapshotEvery {
+			snapshot(now)
+		}
+		if now.Sub(lastPrune) >= s.opts.PruneEvery {
+			lastPrune = now
+			if _, err := s.store.Prune(now); err != nil {
+				s.log.Warn("pruning state", zap.Error(err))
+			}
+		}
+		if once {
+			return nil
+		}
+		for _, fr := range batch {
+			fr.due = fr.st.NextPoll
+			if !fr.due.After(now) { // never spin on a feed whose state could not be computed
+				fr.due = now.Add(s.opts.MinInterval)
+			}
+			heap.Push(&h, fr)
+		}
+	}
+}
+
+// interval is the feed's own interval, else the default, never below the minimum.
+func (s *Scheduler) interval(f Feed) time.Duration {
+	d := f.Interval
+	if d <= 0 {
+		d = s.opts.Interval
+	}
+	return max(d, s.opts.MinInterval)
+}
+
+// offset spreads first polls over the interval by a hash of the feed URL
+// (prometheus scrape.Target.offset): stable across restarts, and 10,000
+// feeds do not all start in the same second.
+func offset(url string, interval time.Duration) time.Duration {
+	if interval <= 0 {
+		return 0
+	}
+	h := fnv.New64a()
+	h.Write([]byte(url))
+	return time.Duration(h.Sum64() % uint64(interval))
+}
+
+// poll polls one feed, records the outcome and emits its new items.
+func (s *Scheduler) poll(ctx context.Context, fr *feedRun, emit func(context.Context, Item) error) {
+	log := s.log.With(zap.String("feed_url", fr.URL))
+	st := &fr.st
+	begun := time.Now()
+	res, err := s.poller.PollFeed(ctx, fr.Feed, Validators{ETag: st.ETag, LastModified: st.LastModified})
+	if err != nil && ctx.Err() != nil {
+		return // shutting down: not the feed's fault
+	}
+	now := time.Now()
+	st.LastPoll = now
+	pending, perr := s.store.Pending(fr.URL)
+	if perr != nil {
+		log.Warn("reading pending items", zap.Error(perr))
+	}
+
+	var fresh, listed []Item
+	if err != nil {
+		s.recordFailure(log, st, fr.Feed, err, now)
+	} else {
+		s.recordSuccess(log, st, fr.Feed, res, now, begun)
+		if !res.NotModified {
+			fresh, listed, err = s.newItems(res.Items, now)
+			if err != nil {
+				log.Warn("checking items against the state", zap.Error(err))
+			}
+		}
+	}
+
+	// Pending: items emitted earlier and not done yet, plus the new ones.
+	// They are stored with the new validators before being emitted, so a
+	// crash cannot hide them behind a 304.
+	keep := pending[:0]
+	inFresh := map[[16]byte]bool{}
+	for _, it := range fresh {
+		inFresh[itemHash(it)] = true
+	}
+	var retry []Item
+	for _, p := range pending {
+		if inFresh[itemHash(p.Item)] || now.Sub(p.Since) > s.store.retention {
+			continue
+		}
+		done, err := s.store.Seen(p.Item)
+		if err != nil || done {
+			continue
+		}
+		keep = append(keep, p)
+		retry = append(retry, p.Item)
+	}
+	for _, it := range fresh {
+		keep = append(keep, PendingItem{Item: it, Since: now})
+	}
+	st.ItemsSeen += int64(len(fresh))
+	if err := s.store.SavePoll(*st, listed, keep); err != nil {
+		log.Error("saving feed state", zap.Error(err))
+		return // without the state saved, emitting could lose items on a crash
+	}
+	for _, it := range append(retry, fresh...) {
+		if !s.claim(it, now) {
+			continue
+		}
+		if err := emit(ctx, it); err != nil {
+			s.unclaim(it)
+			if ctx.Err() == nil {
+				log.Warn("emitting item", zap.String("article_url", it.Link), zap.Error(err))
+			}
+			return
+		}
+	}
+}
+
+// newItems returns the items of a poll not done yet, oldest first and
+// without duplicates, and every item listed (whose done time is refreshed).
+func (s *Scheduler) newItems(items []Item, now time.Time) (fresh, listed []Item, err error) {
+	seen := map[[16]byte]bool{}
+	for i := len(items) - 1; i >= 0; i-- { // feeds list newest first
+		it := items[i]
+		k := itemHash(it)
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		done, serr := s.store.Seen(it)
+		if serr != nil {
+			err = serr
+			continue
+		}
+		if done {
+			listed = append(listed, it)
+			continue
+		}
+		if it.Published != nil && now.Sub(*it.Published) > s.store.retention {
+			// Older than the retention window: its record may have been
+			// pruned while the feed kept listing it; not news any more.
+			continue
+		}
+		fresh = append(fresh, it)
+	}
+	return fresh, listed, err
+}
+
+func (s *Scheduler) recordSuccess(log *zap.Logger, st *FeedState, f Feed, res *PollResult, now, begun time.Time) {
+	if st.Failures > 0 {
+		log.Info("feed recovered",
+			zap.Int("failures", st.Failures),
+			zap.Duration("failing_for", now.Sub(st.FailingSince)),
+			zap.String("last_error", st.LastError))
+	}
+	st.Failures, st.FailingSince = 0, time.Time{}
+	st.LastSuccess = now
+	st.ETag, st.LastModified = res.Validators.ETag, res.Validators.LastModified
+	if !res.NotModified {
+		st.TTL = res.TTL
+	}
+	d := s.interval(f)
+	if hint := max(res.Freshness, st.TTL); hint > d {
+		d = min(hint, max(s.opts.MaxInterval, d))
+	}
+	st.Interval = d
+	st.NextPoll = now.Add(d)
+	log.Debug("feed polled", zap.Bool("not_modified", res.NotModified), zap.Int("items", len(res.Items)),
+		zap.Duration("duration", now.Sub(begun)), zap.Time("next_poll", st.NextPoll))
+}
+
+func (s *Scheduler) recordFailure(log *zap.Logger, st *FeedState, f Feed, err error, now time.Time) {
+	st.Failures++
+	if st.Failures == 1 {
+		st.FailingSince = now
+	}
+	st.LastError, st.LastErrorAt = err.Error(), now
+	d := Backoff(s.interval(f), st.Failures, s.opts.MaxBackoff, rand.Float64())
+	var se *fetch.StatusError
+	if errors.As(err, &se) && se.RetryAfter > 0 {
+		d = max(d, min(se.RetryAfter, s.opts.MaxInterval))
+	}
+	st.Interval = d
+	st.NextPoll = now.Add(d)
+	if st.Failures == 1 {
+		log.Warn("feed failing", zap.Error(err), zap.Time("next_poll", st.NextPoll))
+	} else {
+		log.Debug("feed still failing", zap.Int("failures", st.Failures), zap.Error(err), zap.Time("next_poll", st.NextPoll))
+	}
+}
+
+// Backoff is the wait after the n-th consecutive failure of a feed polled
+// every interval: interval·2^(n-1), capped at max(maxBackoff, interval),
+// with "equal jitter" (half fixed, half random by r in [0,1)) so failing
+// feeds do not retry in lockstep, and never below interval/2.
+func Backoff(interval time.Duration, n int, maxBackoff time.Duration, r float64) time.Duration {
+	limit := max(maxBackoff, interval)
+	d := interval
+	for i := 1; i < n && d < limit; i++ {
+		d *= 2
+	}
+	d = min(d, limit)
+	return d/2 + time.Duration(r*float64(d/2))
+}
+
+// itemHash identifies an item within this process: its feed and GUID,
+// else its canonical link.
+func itemHash(it Item) [16]byte {
+	key := "g\x00" + it.FeedURL + "\x00" + it.GUID
+	if it.GUID == "" {
+		key = "u\x00" + CanonicalURL(it.Link)
+	}
+	h := sha256.Sum256([]byte(key))
+	return [16]byte(h[:16])
+}
+
+// claim records that the item is being emitted; false if it was emitted
+// within RecentTTL (by this feed or, by link, another).
+func (s *Scheduler) claim(it Item, now time.Time) bool {
+	keys := [][16]byte{itemHash(it)}
+	if it.Link != "" {
+		h := sha256.Sum256([]byte("u\x00" + CanonicalURL(it.Link)))
+		keys = append(keys, [16]byte(h[:16]))
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, k := range keys {
+		if t, ok := s.recent[k]; ok && now.Sub(t) < s.opts.RecentTTL {
+			return false
+		}
+	}
+	for _, k := range keys {
+		s.recent[k] = now
+	}
+	return true
+}
+
+func (s *Scheduler) unclaim(it Item) {
+	keys := [][16]byte{itemHash(it)}
+	if it.Link != "" {
+		h := sha256.Sum256([]byte("u\x00" + CanonicalURL(it.Link)))
+		keys = append(keys, [16]byte(h[:16]))
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, k := range keys {
+		delete(s.recent, k)
+	}
+}
+
+func (s *Scheduler) forgetRecent(now time.Time) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for k, t := range s.recent {
+		if now.Sub(t) >= s.opts.RecentTTL {
+			delete(s.recent, k)
+		}
+	}
+}
