@@ -43,7 +43,12 @@ func decode(raw []byte, contentType string) ([]byte, error) {
 		}
 	}
 	if name == "utf-8" {
-		return bytes.TrimPrefix(raw, []byte("\xef\xbb\xbf")), nil
+		raw = bytes.TrimPrefix(raw, []byte("\xef\xbb\xbf"))
+		if !utf8.Valid(raw) {
+			// Declared UTF-8 with stray bytes: replace them, as browsers do.
+			raw = bytes.ToValidUTF8(raw, []byte("\uFFFD"))
+		}
+		return raw, nil
 	}
 	out, err := enc.NewDecoder().Bytes(raw)
 	if err != nil {
