@@ -12,9 +12,12 @@ import (
 
 var (
 	dealNounRe = regexp.MustCompile(`\b(deal|deals|agreement|agreements|pact|accord|framework|fta|truce|arrangement)\b`)
-	dealVerbRe = regexp.MustCompile(`\b(reach|reached|reaches|reaching|struck|strike|strikes|striking|sign|signed|signs|signing|seal|sealed|seals|clinch|clinched|conclude|concluded|concludes|finali[sz]ed?|finali[sz]es|agreed|agree|agrees|announce|announced|announces|unveil|unveiled|ink|inked|secure|secured|hammered out|complete|completed|cut|forged|brokered|negotiated|made|landed|clinching|sealing|reaching|agreed upon|agreed to|in principle)\b`)
+	dealVerbRe = regexp.MustCompile(`\b(reached|reaches|struck|strikes|signed|signs|sealed|seals|clinched|concluded|concludes|finali[sz]ed|finali[sz]es|agreed|agree|agrees|announced|announces|unveiled|unveils|inked|secured|hammered out|completed|forged|brokered|landed|agreed upon|in principle)\b`)
+	// notYetRe: a deal noun described as not yet reached.
+	notYetRe = regexp.MustCompile(`\b(planned|proposed|draft|potential|possible|prospective|future|hoped-for|elusive|eventual)\s+(?:\S+\s+){0,2}$`)
 	// existingRe: a bare reference to an agreement that already exists.
-	existingRe = regexp.MustCompile(`\b(existing|current|previous|under the terms of|under their|under its|renegotiat\w*|review of|withdraw\w*|exit\w*|terminat\w*|violat\w*|comply|compliance)\b`)
+	underDealRe = regexp.MustCompile(`\b(?:under|as part of|in line with) the (?:\S+ ){0,3}?(deal|agreement|pact|framework|accord)\b`)
+	existingRe  = regexp.MustCompile(`\b(existing|current|previous|under the terms of|under their|under its|renegotiat\w*|review of|withdraw\w*|exit\w*|terminat\w*|violat\w*|comply|compliance)\b`)
 )
 
 func init() {
@@ -31,6 +34,7 @@ func init() {
 
 func fillDeal(d *doc, s *sentence, r *Rule, m []int) []candidate {
 	var vm []int
+	under := underDealRe.FindStringIndex(s.Low)
 	for _, v := range dealVerbRe.FindAllStringIndex(s.Low, -1) {
 		// "to seal a deal", "will be signed": not reached.
 		before := strings.TrimSpace(s.Low[max(0, v[0]-12):v[0]])
@@ -40,19 +44,33 @@ func fillDeal(d *doc, s *sentence, r *Rule, m []int) []candidate {
 		vm = v
 		break
 	}
+	conf := r.Confidence
 	if vm == nil {
-		return nil
+		if under == nil {
+			return nil
+		}
+		// "Under the framework deal, Korea pledged ...": the deal exists.
+		vm = under
+		conf -= 0.1
 	}
-	if cue := blocked(s, vm[0], vm[1], nil); cue != "" {
+	// "an agreement reached in July", "the deal it struck": the
+	// participle asserts the deal whatever the clause around it says.
+	from := vm[0]
+	if nm := dealNounRe.FindAllStringIndex(s.Low[:vm[0]], -1); len(nm) > 0 && vm[0]-nm[len(nm)-1][1] <= 12 {
+		from = nm[len(nm)-1][0]
+	}
+	if cue := blocked(s, from, vm[1], nil); cue != "" {
 		return nil
 	}
 	if existingRe.MatchString(s.Low) && !strings.Contains(s.Low, "reached") && !strings.Contains(s.Low, "signed") {
 		return nil
 	}
-	if !strings.Contains(s.Low, "trade") && !strings.Contains(s.Low, "tariff") && !strings.Contains(s.Low, "fta") && !strings.Contains(s.Low, "economic") && !strings.Contains(s.Low, "invest") {
+	if notYetRe.MatchString(s.Low[:m[2]]) {
 		return nil
 	}
-	conf := r.Confidence
+	if !d.aboutTrade() {
+		return nil
+	}
 	var codes []string
 	for _, c := range s.Countries {
 		codes = append(codes, c.Code)
@@ -67,7 +85,15 @@ func fillDeal(d *doc, s *sentence, r *Rule, m []int) []candidate {
 		parties = sortedCodes([]string{parties[0], p})
 		conf -= 0.2
 	case len(parties) == 0:
-		return nil
+		a := d.partner()
+		b := d.partner(a)
+		if a == "" || b == "" || d.freq[b] < 2 {
+			return nil
+		}
+		parties = sortedCodes([]string{a, b})
+		conf -= 0.3
+	case len(parties) == 3 && (strings.Contains(s.Low, "trilateral") || hyphenChain3(s)):
+		conf -= 0.1
 	case len(parties) > 2:
 		// Keep the pair joined by a hyphen ("U.S.-Japan deal") or by
 		// "with", else give up: lists of countries are not one deal.
@@ -88,7 +114,7 @@ func fillDeal(d *doc, s *sentence, r *Rule, m []int) []candidate {
 func hyphenPair(s *sentence) []string {
 	for k := 0; k+1 < len(s.Countries); k++ {
 		a, b := s.Countries[k], s.Countries[k+1]
-		if b.Tok == a.End+1 && (s.Toks[a.End].Text == "-" || s.Toks[a.End].Text == "–") && a.Code != b.Code {
+		if b.Tok == a.End+1 && isDash(s.Toks[a.End].Text) && a.Code != b.Code {
 			return sortedCodes([]string{a.Code, b.Code})
 		}
 	}
@@ -115,3 +141,28 @@ func dealName(s *sentence, m []int) string {
 	}
 	return trimPhrase(s.Text[s.Toks[a].Off:s.Toks[nt].End])
 }
+
+// aboutTrade reports whether the article speaks of trade at all (a "deal"
+// in an article about a merger or a ceasefire is not a trade deal).
+func (d *doc) aboutTrade() bool {
+	for _, s := range d.sents {
+		if strings.Contains(s.Low, "trade") || strings.Contains(s.Low, "tariff") || strings.Contains(s.Low, "fta") || strings.Contains(s.Low, "export") || strings.Contains(s.Low, "import") {
+			return true
+		}
+	}
+	return false
+}
+
+// hyphenChain3 reports whether three countries are joined by hyphens or
+// dashes: "United States-Mexico-Canada Agreement".
+func hyphenChain3(s *sentence) bool {
+	for k := 0; k+2 < len(s.Countries); k++ {
+		a, b, c := s.Countries[k], s.Countries[k+1], s.Countries[k+2]
+		if b.Tok == a.End+1 && c.Tok == b.End+1 && isDash(s.Toks[a.End].Text) && isDash(s.Toks[b.End].Text) {
+			return true
+		}
+	}
+	return false
+}
+
+func isDash(t string) bool { return t == "-" || t == "–" || t == "—" }
