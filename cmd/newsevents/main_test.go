@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
@@ -11,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/newsevents/newsevents/internal/demo"
+	"github.com/newsevents/newsevents/internal/kafkatest"
 	"github.com/newsevents/newsevents/internal/publish"
 	"github.com/newsevents/newsevents/schema"
 )
@@ -179,5 +182,58 @@ func TestTailPrintsPublishedEvents(t *testing.T) {
 	want := "EU on CN: 25% imposed on electric vehicles"
 	if !strings.Contains(stdout, want) || !strings.Contains(stdout, "trade.tariff-imposed/0@0") {
 		t.Errorf("tail printed:\n%s\nwant a line with %q at trade.tariff-imposed/0@0", stdout, want)
+	}
+}
+
+func TestRunConfigUsesItsFeedsAndBrokers(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end: skipped with -short")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	siteCtx, stopSite := context.WithCancel(ctx)
+	base, wait, err := demo.Serve(siteCtx, "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { stopSite(); wait() }()
+	// A broker of its own stands in for a real cluster named in the config.
+	b, err := publish.StartEmbedded("127.0.0.1:0", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	cfg := fmt.Sprintf(`kafka:
+  brokers: [%q]
+  partitions: 2
+feeds:
+  - url: %s
+    name: demo rss
+poll:
+  allow_cidrs: [127.0.0.0/8]
+  per_host_rate: 1000
+  per_host_concurrency: 8
+state_dir: %s
+`, b.Addr(), demo.FeedURLs(base)[0], t.TempDir())
+	path := filepath.Join(t.TempDir(), "newsevents.yaml")
+	if err := os.WriteFile(path, []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runCmd(t, ctx, "run", "--config", path, "--once", "--log-format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d:\n%s", code, stderr)
+	}
+	if strings.Contains(stderr, "embedded Kafka broker started") {
+		t.Error("started the embedded broker although the config names brokers")
+	}
+	if strings.Contains(stderr, demo.FeedURLs(base)[1]) {
+		t.Error("polled the Atom feed, which the config does not list")
+	}
+	msgs, err := kafkatest.ReadAll(ctx, []string{b.Addr()}, "trade.trip-cancelled")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(msgs) == 0 {
+		t.Error("no trip_cancelled event on the configured broker (the RSS feed lists two such articles)")
 	}
 }

@@ -196,6 +196,12 @@ func runPipeline(ctx context.Context, cfg config.Config, f *runFlags, log *zap.L
 		ContactURL: cfg.Poll.ContactURL,
 		AllowCIDRs: cfg.Poll.AllowCIDRs,
 		Logger:     log.Named("fetch"),
+
+		ConnectTimeout:     cfg.Poll.ConnectTimeout.D(),
+		MaxRedirects:       cfg.Poll.MaxRedirects,
+		PerHostConcurrency: cfg.Poll.PerHostConcurrency,
+		PerHostRate:        rate.Limit(cfg.Poll.PerHostRate),
+		Robots:             !cfg.Poll.IgnoreRobots,
 	}
 	if f.demo {
 		// The demo site is our own server on loopback: no need to be polite.
