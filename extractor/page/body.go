@@ -361,18 +361,23 @@ func (s *scorer) keep(n *html.Node, st *stat) bool {
 		return false
 	case atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
 		return classWeight(n) >= 0 && linkDensity(st) < 0.5
+	case atom.P:
+		// A short paragraph that is all link: "Read more: ...", a
+		// related headline.
+		return !(st.text < 200 && linkDensity(st) >= 0.8)
 	case atom.Ul, atom.Ol, atom.Div, atom.Section, atom.Table, atom.Form, atom.Fieldset, atom.Dl:
 	default:
 		return true
 	}
 	w := classWeight(n)
-	if w < 0 && s.useUnlikely {
+	ld := linkDensity(st)
+	if w < 0 && s.useUnlikely && !(st.ps > 0 && st.text >= 150 && ld < 0.25) {
+		// A noise-like name, unless the block holds real paragraphs.
 		return false
 	}
 	if st.commas >= 10 {
 		return true
 	}
-	ld := linkDensity(st)
 	if (w < 25 && ld > 0.33) || ld > 0.5 {
 		return false
 	}

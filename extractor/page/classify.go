@@ -18,7 +18,7 @@ var (
 		"related", "newsletter", "share", "social", "comment", "outbrain", "taboola",
 		"promo", "recirc", "subscribe", "signup", "sign-up", "advert", "cookie", "consent",
 		"most-popular", "mostpopular", "trending", "recommend", "more-stories", "read-more",
-		"readmore", "byline", "breadcrumb", "sidebar", "skip-link", "skiplink", "visually-hidden",
+		"readmore", "byline", "breadcrumb", "skip-link", "skiplink", "visually-hidden",
 		"visuallyhidden", "sr-only", "screen-reader", "print-only", "tags", "author-bio",
 		"disqus", "sponsor", "popup", "modal", "paywall-prompt", "also-read", "see-also",
 		"newsfeed", "inline-ad", "ad-container", "ad-slot", "adslot", "adunit", "ad-unit",
@@ -29,7 +29,7 @@ var (
 	weakNoise = []string{
 		"-ad-", "banner", "combx", "community", "cover-wrap", "extra", "footer", "gdpr",
 		"header", "legends", "menu", "remark", "replies", "rss", "shoutbox", "skyscraper",
-		"supplemental", "agegate", "yom-remote", "nav", "masthead", "meta",
+		"supplemental", "agegate", "yom-remote", "nav", "masthead", "meta", "sidebar",
 	}
 	maybeContent = []string{"article", "body", "column", "content", "main", "shadow", "story", "text", "entry", "post"}
 
