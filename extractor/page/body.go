@@ -479,7 +479,7 @@ func (x *Extractor) body(d *doc, art *schema.Article) string {
 			paras = p2
 		}
 	}
-	paras = cleanParas(paras, art.Title)
+	paras = cleanParas(paras, art.Title, art.Authors)
 	return strings.Join(paras, "\n\n")
 }
 
@@ -516,31 +516,54 @@ var boilerplate = []string{
 	"sign up", "subscribe", "click here", "follow us", "skip to", "listen to this article",
 	"loading", "sponsored", "related:", "related stories", "related articles", "see also",
 	"recommended", "you may also like", "more from", "image:", "photo:", "getty images",
-	"all rights reserved", "copyright ©", "©",
+	"all rights reserved", "copyright", "©", "join our", "like this story", "sharing is caring",
+	"don't miss", "don’t miss", "see more:", "more:", "updated", "published", "posted on",
+	"posted by", "last updated", "last modified", "first published", "reporting by", "editing by",
+	"(reporting by",
+}
+
+// furniture are whole short paragraphs that are page furniture.
+var furniture = map[string]bool{
+	"comments": true, "comment": true, "tags": true, "share": true, "print": true, "email": true,
+	"tweet": true, "advertisement": true, "more": true, "related": true, "video": true,
 }
 
 // cleanParas drops page furniture that survived the block choice: short
-// boilerplate lines, the title repeated, and a heading left last.
-func cleanParas(paras []string, title string) []string {
+// boilerplate lines, bylines naming the authors, the title repeated.
+func cleanParas(paras []string, title string, authors []string) []string {
 	out := paras[:0]
 	for i, p := range paras {
 		if i == 0 && title != "" && strings.EqualFold(p, title) {
 			continue
 		}
-		if utf8.RuneCountInString(p) < 80 {
-			l := strings.ToLower(p)
-			bp := false
-			for _, b := range boilerplate {
-				if strings.HasPrefix(l, b) {
-					bp = true
-					break
-				}
-			}
-			if bp {
-				continue
-			}
+		n := utf8.RuneCountInString(p)
+		if n < 120 && isFurniture(p, authors) {
+			continue
 		}
 		out = append(out, p)
 	}
 	return out
+}
+
+func isFurniture(p string, authors []string) bool {
+	l := strings.ToLower(p)
+	if furniture[strings.Trim(l, " :.!|")] {
+		return true
+	}
+	for _, b := range boilerplate {
+		if strings.HasPrefix(l, b) {
+			return true
+		}
+	}
+	if utf8.RuneCountInString(p) < 80 {
+		if strings.HasPrefix(l, "by ") {
+			return true
+		}
+		for _, a := range authors {
+			if len(a) > 3 && strings.Contains(p, a) {
+				return true
+			}
+		}
+	}
+	return false
 }
