@@ -9,8 +9,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html"
 	"io"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -227,7 +229,7 @@ func (p *Pipeline) handle(ctx context.Context, it feeds.Item) {
 		p.stats.article(outcomeSkipped)
 		return
 	}
-	key := canonicalURL(it.Key())
+	key := feeds.CanonicalURL(it.Key())
 	if !p.claim(key) {
 		log.Debug("article in flight from another feed")
 		p.stats.article(outcomeSkipped)
@@ -235,23 +237,22 @@ func (p *Pipeline) handle(ctx context.Context, it feeds.Item) {
 	}
 	defer p.release(key)
 
-	resp, err := p.opts.Fetcher.Get(ctx, it.Link, nil, p.opts.MaxPageBytes)
+	raw, meta, err := p.load(ctx, it)
 	if err != nil {
 		log.Warn("article fetch failed", zap.Error(err))
 		p.deadLetter(ctx, it, "fetch", err)
 		p.stats.article(outcomeFailed)
 		return
 	}
-	meta := page.Meta{URL: resp.URL, Header: resp.Header, FeedURL: it.FeedURL, FeedTitle: it.Title, FeedPublished: it.Published}
 	now := p.opts.Now()
-	art, evs, err := p.opts.Extractor.Page(resp.Body, meta, now)
+	art, evs, err := p.opts.Extractor.Page(raw, meta, now)
 	if err != nil {
 		log.Warn("article extraction failed", zap.Error(err))
 		p.deadLetter(ctx, it, "extract", err)
 		p.stats.article(outcomeFailed)
 		return
 	}
-	canonical := canonicalURL(art.CanonicalURL)
+	canonical := feeds.CanonicalURL(art.CanonicalURL)
 	if canonical != "" && canonical != key {
 		dup, err := p.opts.Store.SeenURL(canonical)
 		if err != nil {
@@ -312,6 +313,29 @@ func (p *Pipeline) handle(ctx context.Context, it feeds.Item) {
 		zap.String("title", art.Title),
 		zap.Int("events", len(evs)),
 		zap.Duration("duration", p.opts.Now().Sub(start)))
+}
+
+// load returns the page of an item: the full text the feed carries when
+// the feed is configured for it, else the fetched page.
+func (p *Pipeline) load(ctx context.Context, it feeds.Item) ([]byte, page.Meta, error) {
+	meta := page.Meta{URL: it.Link, FeedURL: it.FeedURL, FeedTitle: it.Title, FeedPublished: it.Published}
+	if it.SkipFetch && strings.TrimSpace(it.Content) != "" {
+		var b strings.Builder
+		b.WriteString("<!doctype html><html><head><meta charset=\"utf-8\"><title>")
+		b.WriteString(html.EscapeString(it.Title))
+		b.WriteString("</title></head><body><article><h1>")
+		b.WriteString(html.EscapeString(it.Title))
+		b.WriteString("</h1>")
+		b.WriteString(it.Content)
+		b.WriteString("</article></body></html>")
+		return []byte(b.String()), meta, nil
+	}
+	resp, err := p.opts.Fetcher.Get(ctx, it.Link, nil, p.opts.MaxPageBytes)
+	if err != nil {
+		return nil, meta, err
+	}
+	meta.URL, meta.Header = resp.URL, resp.Header
+	return resp.Body, meta, nil
 }
 
 // retry calls publish until it succeeds or ctx ends, waiting longer after

@@ -10,6 +10,7 @@ import (
 
 	"go.uber.org/goleak"
 	"go.uber.org/zap"
+	"go.uber.org/zap/zaptest"
 	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/newsevents/newsevents/extractor"
@@ -181,5 +182,25 @@ func TestShutdownLeavesUnacknowledgedArticleUndone(t *testing.T) {
 	}
 	if seen, _ := store.Seen(item); seen {
 		t.Error("an article whose events were never acknowledged is marked done")
+	}
+}
+
+func TestFullTextFeedItemIsNotFetched(t *testing.T) {
+	item := feeds.Item{FeedURL: "https://n.example/rss", Link: "https://n.example/deal", GUID: "1", Title: "Chile and Japan sign trade pact",
+		SkipFetch: true, Content: "<p>Chile and Japan signed a trade agreement in Tokyo on Monday, the two governments said.</p>"}
+	pub := &fakePublisher{}
+	p := newTestPipeline(t, &listSource{items: []feeds.Item{item}}, pages{}, pub, NewMemoryStore(), zaptest.NewLogger(t))
+	if err := p.Run(context.Background(), true); err != nil {
+		t.Fatal(err)
+	}
+	if s := p.Stats(); s.Failed != 0 {
+		t.Fatalf("%d failed: the page was fetched although the feed carries the full text", s.Failed)
+	}
+	var keys []string
+	for _, e := range pub.events {
+		keys = append(keys, e.EventKey)
+	}
+	if len(keys) != 1 || keys[0] != "trade_deal_reached|CL,JP" {
+		t.Errorf("events %v, want [trade_deal_reached|CL,JP]", keys)
 	}
 }

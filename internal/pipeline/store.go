@@ -1,8 +1,6 @@
 package pipeline
 
 import (
-	"net/url"
-	"strings"
 	"sync"
 
 	"github.com/newsevents/newsevents/feeds"
@@ -23,14 +21,14 @@ func NewMemoryStore() *MemoryStore { return &MemoryStore{done: map[string]bool{}
 func (s *MemoryStore) Seen(it feeds.Item) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return (it.GUID != "" && s.done["guid:"+it.GUID]) || s.done["url:"+canonicalURL(it.Link)], nil
+	return (it.GUID != "" && s.done["guid:"+it.GUID]) || s.done["url:"+feeds.CanonicalURL(it.Link)], nil
 }
 
 // SeenURL reports whether the canonical URL is done.
 func (s *MemoryStore) SeenURL(u string) (bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.done["url:"+canonicalURL(u)], nil
+	return s.done["url:"+feeds.CanonicalURL(u)], nil
 }
 
 // MarkDone records the item as done.
@@ -40,19 +38,9 @@ func (s *MemoryStore) MarkDone(it feeds.Item, canonical string) error {
 	if it.GUID != "" {
 		s.done["guid:"+it.GUID] = true
 	}
-	s.done["url:"+canonicalURL(it.Link)] = true
+	s.done["url:"+feeds.CanonicalURL(it.Link)] = true
 	if canonical != "" {
-		s.done["url:"+canonicalURL(canonical)] = true
+		s.done["url:"+feeds.CanonicalURL(canonical)] = true
 	}
 	return nil
-}
-
-// canonicalURL drops the fragment of u. TODO: use feeds.CanonicalURL.
-func canonicalURL(u string) string {
-	pu, err := url.Parse(strings.TrimSpace(u))
-	if err != nil {
-		return u
-	}
-	pu.Fragment = ""
-	return pu.String()
 }
