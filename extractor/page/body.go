@@ -183,7 +183,7 @@ func (s *scorer) addScoreFrom(anc *html.Node, score float64) {
 		}
 		if !as.candidate {
 			as.candidate = true
-			as.score += tagWeight(anc) + classWeight(anc)
+			as.score += tagWeight(anc) + s.d.classWeight(anc)
 			s.cands = append(s.cands, anc)
 		}
 		div := 1.0
@@ -360,7 +360,7 @@ func (s *scorer) keep(n *html.Node, st *stat) bool {
 	case atom.H1:
 		return false
 	case atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
-		return classWeight(n) >= 0 && linkDensity(st) < 0.5
+		return s.d.classWeight(n) >= 0 && linkDensity(st) < 0.5
 	case atom.P:
 		// A short paragraph that is all link: "Read more: ...", a
 		// related headline.
@@ -369,7 +369,7 @@ func (s *scorer) keep(n *html.Node, st *stat) bool {
 	default:
 		return true
 	}
-	w := classWeight(n)
+	w := s.d.classWeight(n)
 	ld := linkDensity(st)
 	if w < 0 && s.useUnlikely && !(st.ps > 0 && st.text >= 150 && ld < 0.25) {
 		// A noise-like name, unless the block holds real paragraphs.

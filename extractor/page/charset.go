@@ -16,9 +16,9 @@ import (
 const sniffLen = 64 << 10
 
 // decode returns the page as UTF-8. The charset is, in order: a byte order
-// mark, the Content-Type header, a <meta> tag (the WHATWG prescan of
-// x/net/html/charset, then a wider look for pages whose <meta> comes after
-// the first 1024 bytes), valid UTF-8, then statistical detection.
+// mark, the Content-Type header, a <meta> tag in the first 1024 bytes (the
+// WHATWG prescan of x/net/html/charset), valid UTF-8 throughout, a <meta>
+// tag further on, then statistical detection.
 //
 // Detection uses github.com/saintfish/chardet, a port of ICU's detector
 // (the upstream of the gogs fork, and the one still updated in 2023): it
@@ -27,17 +27,18 @@ const sniffLen = 64 << 10
 // declaration (it falls back to windows-1252).
 func decode(raw []byte, contentType string) ([]byte, error) {
 	enc, name, certain := charset.DetermineEncoding(raw, contentType)
+	if !certain && utf8.Valid(raw) {
+		// The prescan looks at 1024 bytes only and calls plain ASCII
+		// windows-1252: a page that is valid UTF-8 throughout is UTF-8
+		// (a legacy page almost never is).
+		enc, name, certain = nil, "utf-8", true
+	}
 	if !certain {
 		if e, n := metaCharset(raw); e != nil {
 			enc, name, certain = e, n, true
 		}
 	}
 	if !certain {
-		// The prescan looks at 1024 bytes only and calls plain ASCII
-		// windows-1252: the whole page decides.
-		if utf8.Valid(raw) {
-			return bytes.TrimPrefix(raw, []byte("\xef\xbb\xbf")), nil
-		}
 		if e, n := detect(raw); e != nil {
 			enc, name = e, n
 		}

@@ -98,7 +98,7 @@ func containsAny(s string, subs []string) bool {
 
 // isUnlikely reports whether an element of the body is unlikely to hold
 // any of the story, from its role, visibility, class and id.
-func isUnlikely(n *html.Node) bool {
+func (d *doc) isUnlikely(n *html.Node) bool {
 	switch n.DataAtom {
 	case atom.Html, atom.Body, atom.Article, atom.Main, atom.P, atom.A, atom.Em, atom.Strong, atom.B, atom.I:
 		return false
@@ -119,29 +119,39 @@ func isUnlikely(n *html.Node) bool {
 	case "navigation", "complementary", "banner", "contentinfo", "dialog", "alertdialog", "menu", "menubar", "search":
 		return true
 	}
+	return d.classInfo(n).unlikely
+}
+
+// classFacts is what a class and id say; pages repeat the same classes on
+// many elements, so the facts are computed once per distinct string.
+type classFacts struct {
+	unlikely bool
+	weight   float64
+}
+
+func (d *doc) classInfo(n *html.Node) classFacts {
 	s := classID(n)
 	if s == "" {
-		return false
+		return classFacts{}
 	}
-	if containsAny(s, strongNoise) {
-		return true
+	if f, ok := d.classCache[s]; ok {
+		return f
 	}
-	return containsAny(s, weakNoise) && !containsAny(s, maybeContent)
+	f := classFacts{
+		unlikely: containsAny(s, strongNoise) || (containsAny(s, weakNoise) && !containsAny(s, maybeContent)),
+	}
+	if containsAny(s, negative) {
+		f.weight -= 25
+	}
+	if containsAny(s, positive) {
+		f.weight += 25
+	}
+	d.classCache[s] = f
+	return f
 }
 
 // classWeight is Readability's class and id weight: +25 for a content-like
 // name, -25 for a noise-like one.
-func classWeight(n *html.Node) float64 {
-	s := classID(n)
-	if s == "" {
-		return 0
-	}
-	w := 0.0
-	if containsAny(s, negative) {
-		w -= 25
-	}
-	if containsAny(s, positive) {
-		w += 25
-	}
-	return w
+func (d *doc) classWeight(n *html.Node) float64 {
+	return d.classInfo(n).weight
 }

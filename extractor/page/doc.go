@@ -29,8 +29,9 @@ type doc struct {
 	// unlikely holds elements whose class, id, role or visibility make
 	// them unlikely to be content; dropped holds those dropped by a site
 	// rule. Both subtrees are skipped when measuring and writing the body.
-	unlikely map[*html.Node]struct{}
-	dropped  map[*html.Node]struct{}
+	unlikely   map[*html.Node]struct{}
+	dropped    map[*html.Node]struct{}
+	classCache map[string]classFacts
 
 	ld    ld // the JSON-LD article, read by fillMeta
 	hasLD bool
@@ -40,12 +41,13 @@ var multiKeys = map[string]bool{"article:author": true, "author": true, "parsely
 
 func newDoc(root *html.Node, url string) *doc {
 	return &doc{
-		url:      url,
-		root:     root,
-		meta:     make(map[string]string, 32),
-		metaAll:  make(map[string][]string, 4),
-		unlikely: make(map[*html.Node]struct{}, 64),
-		dropped:  make(map[*html.Node]struct{}),
+		url:        url,
+		root:       root,
+		meta:       make(map[string]string, 32),
+		metaAll:    make(map[string][]string, 4),
+		unlikely:   make(map[*html.Node]struct{}, 64),
+		dropped:    make(map[*html.Node]struct{}),
+		classCache: make(map[string]classFacts, 256),
 	}
 }
 
@@ -121,7 +123,7 @@ func (d *doc) collect(n *html.Node) {
 		if ip := attr(c, "itemprop"); ip != "" {
 			d.addItemprop(c, ip)
 		}
-		if d.body != nil && isUnlikely(c) {
+		if d.body != nil && d.isUnlikely(c) {
 			d.unlikely[c] = struct{}{}
 		}
 		d.collect(c)
