@@ -25,7 +25,8 @@ type mention struct {
 	Poss     bool // "Japan's"
 }
 
-// gazetteer lists the names of countries and blocs. Each line: a code, then
+// gazetteer lists the names of countries and blocs. Each line: a code ("-"
+// for names that contain a country name but are none), then
 // entries separated by "|". An entry is lower case; a leading "=" marks an
 // abbreviation that must be written in capitals (US, not us); a trailing
 // ":d" a demonym, ":c" a capital or seat of government, ":i" an institution,
@@ -118,6 +119,7 @@ NP|nepal
 HK|hong kong
 LA|laos
 MM|myanmar
+-|north america|south america|latin america|central america|n america|s america|american samoa|korean war|indian ocean|chinese new year|japanese yen|swiss franc|new mexico|british columbia|european championship
 EFTA|=efta|european free trade association
 MERCOSUR|mercosur|=mercosul
 ASEAN|=asean
@@ -212,6 +214,11 @@ func (idx countryIndex) find(toks []token) []mention {
 			continue
 		}
 		e := cands[best]
+		if e.code == "-" {
+			// A name that contains a country name but is none.
+			i += bestLen - 1
+			continue
+		}
 		last := toks[i+bestLen-1]
 		out = append(out, mention{Code: e.code, Kind: e.kind, Tok: i, End: i + bestLen, Off: t.Off, OffEnd: last.End, Poss: last.Poss})
 		i += bestLen - 1

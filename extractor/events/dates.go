@@ -21,6 +21,8 @@ var months = map[string]time.Month{
 	"october": 10, "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
 }
 
+var monthPrefixes = []string{"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"}
+
 var weekdays = map[string]time.Weekday{
 	"sunday": time.Sunday, "monday": time.Monday, "tuesday": time.Tuesday, "wednesday": time.Wednesday,
 	"thursday": time.Thursday, "friday": time.Friday, "saturday": time.Saturday,
@@ -30,11 +32,11 @@ const monthAlt = `january|february|march|april|may|june|july|august|september|oc
 
 var (
 	// "Aug. 1", "August 1, 2025", "1 August 2025"
-	dateMDYRe = regexp.MustCompile(`(?i)\b(` + monthAlt + `)\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(\d{4}))?`)
-	dateDMYRe = regexp.MustCompile(`(?i)\b(\d{1,2})(?:st|nd|rd|th)?\s+(` + monthAlt + `)\b(?:,?\s+(\d{4}))?`)
+	dateMDYRe = regexp.MustCompile(`\b(` + monthAlt + `)\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(\d{4}))?`)
+	dateDMYRe = regexp.MustCompile(`\b(\d{1,2})(?:st|nd|rd|th)?\s+(` + monthAlt + `)\b(?:,?\s+(\d{4}))?`)
 	// "in July", "in early July 2025", "last July"
-	dateMonthRe = regexp.MustCompile(`(?i)\b(in|last|since|by|from|until|of|this|next)\s+(?:(?:early|mid|late|mid-)\s*-?\s*)?(january|february|march|april|may|june|july|august|september|october|november|december)\b(?:\s+(\d{4}))?`)
-	dateRelRe   = regexp.MustCompile(`(?i)\b(?:(?:on|last|this|next|earlier this|late on|early on)\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|\b(yesterday|today|last week|next week|this week|last month|next month|this month|last year|next year)\b`)
+	dateMonthRe = regexp.MustCompile(`\b(in|last|since|by|from|until|of|this|next)\s+(?:(?:early|mid|late|mid-)\s*-?\s*)?(january|february|march|april|may|june|july|august|september|october|november|december)\b(?:\s+(\d{4}))?`)
+	dateRelRe   = regexp.MustCompile(`\b(?:(?:on|last|this|next|earlier this|late on|early on)\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|\b(yesterday|today|last week|next week|this week|last month|next month|this month|last year|next year)\b`)
 )
 
 // findDates returns the dates written in s resolved against pub. Without a
@@ -42,6 +44,17 @@ var (
 func findDates(s string, pub time.Time) []dateMention {
 	low := lowerASCII(s)
 	var out []dateMention
+	hasMonth := false
+	for _, m := range monthPrefixes {
+		if strings.Contains(low, m) {
+			hasMonth = true
+			break
+		}
+	}
+	hasRel := strings.Contains(low, "day") || strings.Contains(low, "week") || strings.Contains(low, "month")
+	if !hasMonth && !hasRel {
+		return nil
+	}
 	taken := func(a, b int) bool {
 		for _, d := range out {
 			if a < d.End && b > d.Off {
@@ -49,6 +62,9 @@ func findDates(s string, pub time.Time) []dateMention {
 			}
 		}
 		return false
+	}
+	if !hasMonth {
+		goto relative
 	}
 	for _, m := range dateMDYRe.FindAllStringSubmatchIndex(low, -1) {
 		mon := months[strings.TrimSuffix(low[m[2]:m[3]], ".")]
@@ -96,7 +112,8 @@ func findDates(s string, pub time.Time) []dateMention {
 		}
 		out = append(out, dateMention{Date: time.Date(year, mon, 1, 0, 0, 0, 0, time.UTC), Off: m[0], End: m[1], Month: true})
 	}
-	if pub.IsZero() {
+relative:
+	if pub.IsZero() || !hasRel {
 		return out
 	}
 	for _, m := range dateRelRe.FindAllStringSubmatchIndex(low, -1) {

@@ -30,8 +30,8 @@ type money struct {
 }
 
 var (
-	moneySymbolRe = regexp.MustCompile(`(?i)(up to |as much as |at least )?(US\$|\$US ?|U\.S\.\s?\$|USD ?|A\$|AU\$|C\$|CA\$|S\$|HK\$|\$|€|£|¥|₩|₹|CHF ?|EUR ?|GBP ?|JPY ?|SFr\.? ?|Rs\.? ?|RMB ?)(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?: ?(trillion|billion|million|tn|trn|bn|mn|mln|m|b)\b)?`)
-	moneyWordRe   = regexp.MustCompile(`(?i)(up to |as much as |at least )?(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?) ?(trillion|billion|million|tn|bn|mn)\s+(?:(?:US|U\.S\.|American|Swiss|Canadian|Australian|Hong Kong|Singapore|Saudi) )?(dollars|dollar|euros|euro|pounds sterling|pounds|sterling|yen|won|yuan|renminbi|rupees|francs|riyals|dirhams|reais|pesos)`)
+	moneySymbolRe = regexp.MustCompile(`(up to |as much as |at least )?(us\$|\$us ?|u\.s\.\s?\$|usd ?|a\$|au\$|c\$|ca\$|s\$|hk\$|\$|€|£|¥|₩|₹|chf ?|eur ?|gbp ?|jpy ?|sfr\.? ?|rs\.? ?|rmb ?)(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?: ?(trillion|billion|million|tn|trn|bn|mn|mln|m|b)\b)?`)
+	moneyWordRe   = regexp.MustCompile(`(up to |as much as |at least )?(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?) ?(trillion|billion|million|tn|bn|mn)\s+(?:(?:us|u\.s\.|american|swiss|canadian|australian|hong kong|singapore|saudi) )?(dollars|dollar|euros|euro|pounds sterling|pounds|sterling|yen|won|yuan|renminbi|rupees|francs|riyals|dirhams|reais|pesos)`)
 )
 
 var symbolCurrency = map[string]string{
@@ -64,6 +64,7 @@ func findMoney(s string) []money {
 		return nil
 	}
 	var out []money
+	s = lowerASCII(s) // same offsets; the patterns are lower case
 	for _, m := range moneySymbolRe.FindAllStringSubmatchIndex(s, -1) {
 		sym := strings.ToLower(strings.TrimSpace(s[m[4]:m[5]]))
 		cur := symbolCurrency[sym]

@@ -14,8 +14,8 @@ type rate struct {
 }
 
 var (
-	rateNumRe  = regexp.MustCompile(`(?i)(\d+(?:\.\d+)?)\s?(%|percent\b|per cent\b|pct\b|percentage points?\b)`)
-	rateWordRe = regexp.MustCompile(`(?i)\b((?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?)|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|(?:one )?hundred)[ -](percent\b|per cent\b|percentage points?\b)`)
+	rateNumRe  = regexp.MustCompile(`(\d+(?:\.\d+)?)\s?(%|percent\b|per cent\b|pct\b|percentage points?\b)`)
+	rateWordRe = regexp.MustCompile(`\b((?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?)|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|(?:one )?hundred)[ -](percent\b|per cent\b|percentage points?\b)`)
 )
 
 var numberWords = map[string]float64{
@@ -47,6 +47,7 @@ func findRates(s string) []rate {
 		return nil
 	}
 	var out []rate
+	s = lowerASCII(s) // same offsets; the patterns are lower case
 	for _, m := range rateNumRe.FindAllStringSubmatchIndex(s, -1) {
 		v, err := strconv.ParseFloat(s[m[2]:m[3]], 64)
 		if err != nil {
@@ -58,6 +59,9 @@ func findRates(s string) []rate {
 		}
 		out = append(out, rate{Value: v, Off: m[0], End: m[1], Points: strings.HasPrefix(strings.ToLower(s[m[4]:m[5]]), "percentage")})
 	}
+	if !strings.Contains(s, "per") {
+		goto sorted
+	}
 	for _, m := range rateWordRe.FindAllStringSubmatchIndex(s, -1) {
 		v, ok := wordNumber(s[m[2]:m[3]])
 		if !ok {
@@ -65,6 +69,7 @@ func findRates(s string) []rate {
 		}
 		out = append(out, rate{Value: v, Off: m[0], End: m[1], Points: strings.HasPrefix(strings.ToLower(s[m[4]:m[5]]), "percentage")})
 	}
+sorted:
 	for i := 1; i < len(out); i++ {
 		for j := i; j > 0 && out[j].Off < out[j-1].Off; j-- {
 			out[j], out[j-1] = out[j-1], out[j]

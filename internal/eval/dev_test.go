@@ -1,0 +1,59 @@
+package eval
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/newsevents/newsevents/extractor/events"
+	"github.com/newsevents/newsevents/schema"
+)
+
+// The best figures reached on ../shared/corpus/dev: raise them as the
+// extractor improves; the test fails when the extractor falls below.
+const (
+	ratchetF1        = 0.62
+	ratchetPrecision = 0.75
+)
+
+type engine struct{ e *events.Engine }
+
+func (x engine) Text(d events.Document) []schema.Event { return x.e.Extract(d) }
+
+func TestDevRatchet(t *testing.T) {
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		if filepath.Dir(dir) == dir {
+			t.Skip("go.mod not found")
+		}
+		dir = filepath.Dir(dir)
+	}
+	dev := filepath.Join(dir, "..", "shared", "corpus", "dev")
+	if _, err := os.Stat(dev); err != nil {
+		t.Skipf("%s is absent: the dev ratchet needs the shared corpus beside the repository", dev)
+	}
+	recs, err := Load(dev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := events.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Run(context.Background(), engine{e}, recs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := rep.Overall
+	t.Logf("dev: precision %.3f recall %.3f f1 %.3f", o.Precision(), o.Recall(), o.F1())
+	if o.F1() < ratchetF1 || o.Precision() < ratchetPrecision {
+		t.Errorf("dev f1 %.3f precision %.3f fell below the ratchet (f1 %.2f, precision %.2f)", o.F1(), o.Precision(), ratchetF1, ratchetPrecision)
+	}
+}
