@@ -395,9 +395,11 @@ func (s *scorer) teaser(n *html.Node) bool {
 
 // writer gathers paragraphs, collapsing white space.
 type writer struct {
-	paras []string
-	cur   strings.Builder
-	space bool
+	paras    []string
+	headings []bool // paras[i] came from a heading
+	cur      strings.Builder
+	space    bool
+	heading  bool // the current paragraph is a heading
 }
 
 func (w *writer) text(s string) {
@@ -428,9 +430,19 @@ func (w *writer) text(s string) {
 func (w *writer) flush() {
 	if w.cur.Len() > 0 {
 		w.paras = append(w.paras, w.cur.String())
+		w.headings = append(w.headings, w.heading)
 		w.cur.Reset()
 	}
 	w.space = false
+	w.heading = false
+}
+
+func isHeading(a atom.Atom) bool {
+	switch a {
+	case atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
+		return true
+	}
+	return false
 }
 
 // write is the third pass: the text of the kept blocks.
@@ -450,8 +462,13 @@ func (s *scorer) write(w *writer, n *html.Node) {
 				}
 				continue
 			}
+			if c.DataAtom == atom.Time && runContainers[n.DataAtom] {
+				// A date line standing alone between blocks.
+				continue
+			}
 			if blockTags[c.DataAtom] {
 				w.flush()
+				w.heading = isHeading(c.DataAtom)
 				s.write(w, c)
 				w.flush()
 			} else {
@@ -472,18 +489,17 @@ func (x *Extractor) body(d *doc, art *schema.Article) string {
 	if r := x.rules.lookup(d.url); r != nil {
 		ruleBlocks = r.apply(d.root, d)
 	}
-	paras := extractParas(d, root, ruleBlocks, true)
-	if textLen(paras) < 250 {
+	w := extractParas(d, root, ruleBlocks, true)
+	if textLen(w.paras) < 250 {
 		// Readability's retry: the class names misled us.
-		if p2 := extractParas(d, root, ruleBlocks, false); textLen(p2) > textLen(paras) {
-			paras = p2
+		if w2 := extractParas(d, root, ruleBlocks, false); textLen(w2.paras) > textLen(w.paras) {
+			w = w2
 		}
 	}
-	paras = cleanParas(paras, art.Title, art.Authors)
-	return strings.Join(paras, "\n\n")
+	return strings.Join(cleanParas(w.paras, w.headings, art.Title, art.Authors), "\n\n")
 }
 
-func extractParas(d *doc, root *html.Node, ruleBlocks []*html.Node, useUnlikely bool) []string {
+func extractParas(d *doc, root *html.Node, ruleBlocks []*html.Node, useUnlikely bool) *writer {
 	s := newScorer(d, useUnlikely)
 	s.measure(root)
 	blocks := ruleBlocks
@@ -499,7 +515,7 @@ func extractParas(d *doc, root *html.Node, ruleBlocks []*html.Node, useUnlikely 
 		s.write(w, b)
 	}
 	w.flush()
-	return w.paras
+	return w
 }
 
 func textLen(paras []string) int {
@@ -529,16 +545,41 @@ var furniture = map[string]bool{
 }
 
 // cleanParas drops page furniture that survived the block choice: short
-// boilerplate lines, bylines naming the authors, the title repeated.
-func cleanParas(paras []string, title string, authors []string) []string {
-	out := paras[:0]
+// boilerplate lines, bylines naming the authors, the title repeated, and
+// headings with no text after them (the heading of a dropped box).
+func cleanParas(paras []string, headings []bool, title string, authors []string) []string {
+	keep := make([]bool, len(paras))
+	lowTitle := strings.ToLower(title)
+	first := true
 	for i, p := range paras {
-		if i == 0 && title != "" && strings.EqualFold(p, title) {
+		keep[i] = true
+		if utf8.RuneCountInString(p) < 120 && isFurniture(p, authors) {
+			keep[i] = false
 			continue
 		}
-		n := utf8.RuneCountInString(p)
-		if n < 120 && isFurniture(p, authors) {
+		if first && title != "" {
+			// The title, or its heading, repeated at the top.
+			l := strings.ToLower(p)
+			if l == lowTitle || (headings[i] && strings.Contains(lowTitle, l)) {
+				keep[i] = false
+				continue
+			}
+		}
+		first = false
+	}
+	out := make([]string, 0, len(paras))
+	for i, p := range paras {
+		if !keep[i] {
 			continue
+		}
+		if headings[i] {
+			text := false
+			for j := i + 1; j < len(paras) && !text; j++ {
+				text = keep[j] && !headings[j]
+			}
+			if !text {
+				continue
+			}
 		}
 		out = append(out, p)
 	}
