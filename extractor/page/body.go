@@ -496,7 +496,13 @@ func (x *Extractor) body(d *doc, art *schema.Article) string {
 			w = w2
 		}
 	}
-	return strings.Join(cleanParas(w.paras, w.headings, art.Title, art.Authors), "\n\n")
+	paras := cleanParas(w.paras, w.headings, art.Title, art.Authors)
+	if ld := ldParas(d.ld.body); textLen(paras) < 250 && textLen(ld) > 2*textLen(paras) {
+		// The page's text is not in its HTML (rendered by script, or
+		// behind a wall) but its JSON-LD carries the whole body.
+		paras = ld
+	}
+	return strings.Join(paras, "\n\n")
 }
 
 func extractParas(d *doc, root *html.Node, ruleBlocks []*html.Node, useUnlikely bool) *writer {
@@ -516,6 +522,55 @@ func extractParas(d *doc, root *html.Node, ruleBlocks []*html.Node, useUnlikely 
 	}
 	w.flush()
 	return w
+}
+
+// ldParas splits a JSON-LD articleBody into paragraphs; a body cut short
+// ("…" at the end, as some sites give teasers) gives none.
+func ldParas(body string) []string {
+	body = strings.TrimSpace(body)
+	if body == "" || strings.HasSuffix(body, "…") || strings.HasSuffix(body, "...") {
+		return nil
+	}
+	if strings.Contains(body, "<") {
+		if frag, err := html.Parse(strings.NewReader(body)); err == nil {
+			body = textBlocks(frag)
+		}
+	}
+	var out []string
+	for _, line := range strings.Split(body, "\n") {
+		if line = collapse(htmlUnescape(line)); line != "" {
+			out = append(out, line)
+		}
+	}
+	return out
+}
+
+// textBlocks is the text of n with a line break between blocks.
+func textBlocks(n *html.Node) string {
+	var b strings.Builder
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			switch c.Type {
+			case html.TextNode:
+				b.WriteString(c.Data)
+			case html.ElementNode:
+				if ignoredTags[c.DataAtom] {
+					continue
+				}
+				block := blockTags[c.DataAtom]
+				if block {
+					b.WriteByte('\n')
+				}
+				walk(c)
+				if block {
+					b.WriteByte('\n')
+				}
+			}
+		}
+	}
+	walk(n)
+	return b.String()
 }
 
 func textLen(paras []string) int {
