@@ -590,7 +590,15 @@ var boilerplate = []string{
 	"all rights reserved", "copyright", "©", "join our", "like this story", "sharing is caring",
 	"don't miss", "don’t miss", "see more:", "more:", "updated", "published", "posted on",
 	"posted by", "last updated", "last modified", "first published", "reporting by", "editing by",
-	"(reporting by",
+	"(reporting by", "filed under", "reach the reporter", "email the author", "contact the author",
+	"tempo de leitura", "lesezeit", "temps de lecture", "tiempo de lectura", "reading time",
+}
+
+// furnitureParts, found anywhere in a short paragraph, mark captions,
+// credits and notes around the story.
+var furnitureParts = []string{
+	"getty images", "| reuters", "/ap photo", "(ap photo", "ap photo/", "photo by ", "image credit",
+	"(credit:", "contributed to this report", "min read", "minute read", "minutes read",
 }
 
 // furniture are whole short paragraphs that are page furniture.
@@ -650,6 +658,17 @@ func isFurniture(p string, authors []string) bool {
 		if strings.HasPrefix(l, b) {
 			return true
 		}
+	}
+	for _, b := range furnitureParts {
+		if strings.Contains(l, b) {
+			return true
+		}
+	}
+	if strings.Count(p, "»") >= 2 || strings.Count(p, " > ") >= 2 || strings.Count(p, " / ") >= 3 {
+		return true // a breadcrumb trail
+	}
+	if !strings.ContainsRune(p, ' ') && strings.ContainsRune(p, '@') {
+		return true // a lone e-mail address or handle
 	}
 	if utf8.RuneCountInString(p) < 80 {
 		if strings.HasPrefix(l, "by ") {
