@@ -240,6 +240,22 @@ func (m *Metrics) FeedPoll(feedURL, result string, d time.Duration) {
 	}
 }
 
+// KnownFeeds exports newsevents_feed_failing_since_timestamp_seconds at 0
+// for each feed this process polls, so every feed has a series from the
+// first scrape. Call it at start-up with the feeds of this shard.
+func (m *Metrics) KnownFeeds(feedURLs ...string) {
+	if m == nil {
+		return
+	}
+	m.failingMu.Lock()
+	defer m.failingMu.Unlock()
+	for _, u := range feedURLs {
+		if _, failing := m.failingSince[u]; !failing {
+			m.feedFailing.WithLabelValues(u).Set(0)
+		}
+	}
+}
+
 // FeedItems counts n new items found in a feed.
 func (m *Metrics) FeedItems(n int) {
 	if m == nil || n <= 0 {

@@ -27,6 +27,7 @@ func TestNilMetricsDoNothing(t *testing.T) {
 	}{
 		{"FeedPoll", func() { m.FeedPoll("https://example.org/feed", ResultOK, time.Second) }},
 		{"FeedItems", func() { m.FeedItems(3) }},
+		{"KnownFeeds", func() { m.KnownFeeds("https://example.org/feed") }},
 		{"PageFetch", func() { m.PageFetch(ResultHTTP5xx, time.Second) }},
 		{"ArticleProcessed", func() { m.ArticleProcessed(OutcomePublished) }},
 		{"Published", func() { m.Published(2, time.Millisecond, nil) }},
@@ -121,6 +122,21 @@ func TestFeedPollTracksFailingSince(t *testing.T) {
 	}
 	if n := testutil.CollectAndCount(m.fetchDuration, "newsevents_fetch_duration_seconds"); n != 2 {
 		t.Errorf("%d fetch duration series, want 2", n)
+	}
+}
+
+func TestKnownFeedsExportedAtZero(t *testing.T) {
+	m := New()
+	m.FeedPoll("https://b.example/feed", ResultHTTP5xx, time.Second)
+	m.KnownFeeds("https://a.example/feed", "https://b.example/feed")
+	if n := testutil.CollectAndCount(m.feedFailing); n != 2 {
+		t.Errorf("%d feed series, want 2", n)
+	}
+	if got := testutil.ToFloat64(m.feedFailing.WithLabelValues("https://a.example/feed")); got != 0 {
+		t.Errorf("a: failing since %v, want 0", got)
+	}
+	if got := testutil.ToFloat64(m.feedFailing.WithLabelValues("https://b.example/feed")); got == 0 {
+		t.Error("b: KnownFeeds reset a failing feed to 0")
 	}
 }
 
