@@ -19,25 +19,25 @@ var (
 		"promo", "recirc", "subscribe", "signup", "sign-up", "advert", "cookie", "consent",
 		"most-popular", "mostpopular", "trending", "recommend", "more-stories", "read-more",
 		"readmore", "byline", "breadcrumb", "skip-link", "skiplink", "visually-hidden",
-		"visuallyhidden", "sr-only", "screen-reader", "print-only", "tags", "author-bio",
+		"visuallyhidden", "sr-only", "screen-reader", "print-only", "^tags$", "author-bio",
 		"disqus", "sponsor", "popup", "modal", "paywall-prompt", "also-read", "see-also",
 		"newsfeed", "inline-ad", "ad-container", "ad-slot", "adslot", "adunit", "ad-unit",
-		"dfp", "gpt-ad", "caption", "credit", "toolbar", "pagination", "pager",
+		"^dfp", "gpt-ad", "caption", "credit", "toolbar", "pagination", "^pager$",
 	}
 	// weakNoise marks blocks that are dropped unless their class or id
 	// also looks like content.
 	weakNoise = []string{
 		"-ad-", "banner", "combx", "community", "cover-wrap", "extra", "footer", "gdpr",
 		"header", "legends", "menu", "remark", "replies", "rss", "shoutbox", "skyscraper",
-		"supplemental", "agegate", "yom-remote", "nav", "masthead", "meta", "sidebar",
+		"supplemental", "agegate", "yom-remote", "^nav", "masthead", "^meta", "sidebar",
 	}
 	maybeContent = []string{"article", "body", "column", "content", "main", "shadow", "story", "text", "entry", "post"}
 
 	positive = []string{"article", "body", "content", "entry", "hentry", "h-entry", "main", "page", "post", "text", "blog", "story"}
 	negative = []string{
 		"hidden", "banner", "combx", "comment", "com-", "contact", "foot", "footnote", "gdpr",
-		"masthead", "media", "meta", "outbrain", "promo", "related", "scroll", "share",
-		"shoutbox", "sidebar", "skyscraper", "sponsor", "shopping", "tags", "tool",
+		"masthead", "^media", "^meta", "outbrain", "promo", "related", "scroll", "share",
+		"shoutbox", "sidebar", "skyscraper", "sponsor", "shopping", "^tags$", "^tool",
 		"newsletter", "subscribe", "social", "caption",
 	}
 )
@@ -87,14 +87,37 @@ func dropTaxonomy(c string) string {
 	return strings.Join(out, " ")
 }
 
-func containsAny(s string, subs []string) bool {
-	for _, p := range subs {
-		if strings.Contains(s, p) {
-			return true
+// containsAny reports whether s holds one of the patterns. A pattern
+// starting with "^" must start a word and one ending with "$" must end one
+// (words being runs of letters), so that "^pager$" matches "pager" and
+// "article-pager" but not "pagerow".
+func containsAny(s string, patterns []string) bool {
+	for _, p := range patterns {
+		if p[0] != '^' && p[len(p)-1] != '$' {
+			if strings.Contains(s, p) {
+				return true
+			}
+			continue
+		}
+		start, end := p[0] == '^', p[len(p)-1] == '$'
+		w := strings.TrimSuffix(strings.TrimPrefix(p, "^"), "$")
+		for i := 0; ; {
+			j := strings.Index(s[i:], w)
+			if j < 0 {
+				break
+			}
+			j += i
+			k := j + len(w)
+			if (!start || j == 0 || !isLetter(s[j-1])) && (!end || k == len(s) || !isLetter(s[k])) {
+				return true
+			}
+			i = j + 1
 		}
 	}
 	return false
 }
+
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 
 // isUnlikely reports whether an element of the body is unlikely to hold
 // any of the story, from its role, visibility, class and id.
