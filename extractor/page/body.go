@@ -26,6 +26,7 @@ type scorer struct {
 	d           *doc
 	top         *html.Node // the best-scored block
 	inArticle   bool       // top is or is inside an <article>
+	seenH1      bool       // an <h1> was met while writing
 	useUnlikely bool
 	stats       map[*html.Node]*stat
 	slab        []stat
@@ -358,7 +359,13 @@ func (s *scorer) keep(n *html.Node, st *stat) bool {
 	}
 	switch n.DataAtom {
 	case atom.H1:
-		return false
+		// The first <h1> is the title (in whatever variant); pages
+		// using more hold section headings in the others.
+		if !s.seenH1 {
+			s.seenH1 = true
+			return false
+		}
+		return s.d.classWeight(n) >= 0 && linkDensity(st) < 0.5
 	case atom.H2, atom.H3, atom.H4, atom.H5, atom.H6:
 		return s.d.classWeight(n) >= 0 && linkDensity(st) < 0.5
 	case atom.P:
@@ -601,6 +608,9 @@ var furnitureParts = []string{
 	"(credit:", "contributed to this report", "min read", "minute read", "minutes read",
 }
 
+// bylineRoles end a "Name, Role" byline.
+var bylineRoles = []string{"writer", "correspondent", "reporter", "editor", "associated press", "reuters", "staff"}
+
 // furniture are whole short paragraphs that are page furniture.
 var furniture = map[string]bool{
 	"comments": true, "comment": true, "tags": true, "share": true, "print": true, "email": true,
@@ -620,10 +630,10 @@ func cleanParas(paras []string, headings []bool, title string, authors []string)
 			keep[i] = false
 			continue
 		}
-		if first && title != "" {
-			// The title, or its heading, repeated at the top.
+		if title != "" && (first || headings[i]) {
+			// The title, or its heading, repeated.
 			l := strings.ToLower(p)
-			if l == lowTitle || (headings[i] && strings.Contains(lowTitle, l)) {
+			if l == lowTitle || (headings[i] && (strings.Contains(lowTitle, l) || strings.Contains(l, lowTitle))) {
 				keep[i] = false
 				continue
 			}
@@ -634,6 +644,10 @@ func cleanParas(paras []string, headings []bool, title string, authors []string)
 	for i, p := range paras {
 		if !keep[i] {
 			continue
+		}
+		if len(p) > 20 && strings.HasSuffix(strings.ToLower(p), "click to tweet") {
+			// A quote boxed for sharing: keep the quote.
+			p = strings.TrimSpace(p[:len(p)-len("click to tweet")])
 		}
 		if headings[i] {
 			text := false
@@ -672,6 +686,9 @@ func isFurniture(p string, authors []string) bool {
 	}
 	if utf8.RuneCountInString(p) < 80 {
 		if strings.HasPrefix(l, "by ") {
+			return true
+		}
+		if i := strings.LastIndexByte(l, ','); i > 0 && containsAny(l[i:], bylineRoles) {
 			return true
 		}
 		for _, a := range authors {
