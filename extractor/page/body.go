@@ -493,7 +493,11 @@ func (x *Extractor) body(d *doc, art *schema.Article) string {
 		root = d.root
 	}
 	var ruleBlocks []*html.Node
-	if r := x.rules.lookup(d.url); r != nil {
+	u := d.url
+	if u == "" {
+		u = art.CanonicalURL // a saved page: its own canonical or og:url
+	}
+	if r := x.rules.lookup(u); r != nil {
 		ruleBlocks = r.apply(d.root, d)
 	}
 	w := extractParas(d, root, ruleBlocks, true)
