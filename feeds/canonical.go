@@ -55,7 +55,10 @@ func CanonicalURL(raw string) string {
 	}
 	u.User = nil
 	u.Fragment, u.RawFragment = "", ""
-	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
+	host := strings.TrimRight(strings.ToLower(u.Hostname()), ".")
+	if host == "" {
+		return raw
+	}
 	port := u.Port()
 	if (u.Scheme == "http" && port == "80") || (u.Scheme == "https" && port == "443") {
 		port = ""
@@ -74,7 +77,7 @@ func CanonicalURL(raw string) string {
 		u.RawQuery = canonicalQuery(u.RawQuery)
 	}
 	u.ForceQuery = false
-	return u.String()
+	return strings.TrimSpace(u.String())
 }
 
 // canonicalQuery drops tracking parameters and sorts the rest by key,
@@ -83,11 +86,12 @@ func canonicalQuery(q string) string {
 	type pair struct{ key, raw string }
 	var keep []pair
 	for _, part := range strings.FieldsFunc(q, func(r rune) bool { return r == '&' || r == ';' }) {
+		part = strings.TrimSpace(part)
 		k, _, _ := strings.Cut(part, "=")
 		if dk, err := url.QueryUnescape(k); err == nil {
 			k = dk
 		}
-		if k == "" || isTracking(k) {
+		if strings.TrimSpace(k) == "" || isTracking(k) {
 			continue
 		}
 		keep = append(keep, pair{k, part})

@@ -26,6 +26,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -66,6 +67,10 @@ type Options struct {
 	// LookupIP resolves host names (default net.DefaultResolver.LookupNetIP
 	// for "ip"); tests use it to make a name resolve to 127.0.0.1.
 	LookupIP LookupFunc
+	// Dial connects to an address the SSRF guard has approved, an IP and
+	// port (default a net.Dialer with ConnectTimeout); tests use an
+	// in-memory network.
+	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
 	// Logger receives refusals by the SSRF guard (nil: none).
 	Logger *zap.Logger
 }
@@ -132,7 +137,7 @@ func NewClient(opts Options) (*Client, error) {
 	if opts.Logger == nil {
 		opts.Logger = zap.NewNop()
 	}
-	g, err := newGuard(opts.AllowCIDRs, opts.LookupIP, opts.ConnectTimeout)
+	g, err := newGuard(opts.AllowCIDRs, opts.LookupIP, opts.Dial, opts.ConnectTimeout)
 	if err != nil {
 		return nil, err
 	}

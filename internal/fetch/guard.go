@@ -80,11 +80,11 @@ func Classify(ip netip.Addr) string {
 type guard struct {
 	allow  []netip.Prefix
 	lookup LookupFunc
-	dialer *net.Dialer
+	dial   func(ctx context.Context, network, addr string) (net.Conn, error)
 }
 
-func newGuard(allowCIDRs []string, lookup LookupFunc, connectTimeout time.Duration) (*guard, error) {
-	g := &guard{lookup: lookup}
+func newGuard(allowCIDRs []string, lookup LookupFunc, dial func(ctx context.Context, network, addr string) (net.Conn, error), connectTimeout time.Duration) (*guard, error) {
+	g := &guard{lookup: lookup, dial: dial}
 	for _, s := range allowCIDRs {
 		p, err := netip.ParsePrefix(s)
 		if err != nil {
@@ -97,7 +97,10 @@ func newGuard(allowCIDRs []string, lookup LookupFunc, connectTimeout time.Durati
 			return net.DefaultResolver.LookupNetIP(ctx, "ip", host)
 		}
 	}
-	g.dialer = &net.Dialer{
+	if g.dial != nil {
+		return g, nil
+	}
+	d := &net.Dialer{
 		Timeout:   connectTimeout,
 		KeepAlive: 30 * time.Second,
 		// A second check on the address actually connected to, in case a
@@ -110,6 +113,7 @@ func newGuard(allowCIDRs []string, lookup LookupFunc, connectTimeout time.Durati
 			return g.check(ap.Addr().String(), ap.Addr())
 		},
 	}
+	g.dial = d.DialContext
 	return g, nil
 }
 
@@ -156,7 +160,7 @@ func (g *guard) DialContext(ctx context.Context, network, addr string) (net.Conn
 			}
 			continue
 		}
-		conn, err := g.dialer.DialContext(ctx, network, net.JoinHostPort(ip.Unmap().String(), port))
+		conn, err := g.dial(ctx, network, net.JoinHostPort(ip.Unmap().String(), port))
 		if err == nil {
 			return conn, nil
 		}
