@@ -1,30 +1,61 @@
 package deployments_test
 
 import (
+	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 )
 
-// runFlags builds newsevents and returns the flags `newsevents run -h`
-// lists.
-func runFlags(t *testing.T) []string {
+var (
+	buildOnce sync.Once
+	binPath   string
+	binErr    error
+)
+
+// binary builds newsevents once per test run.
+func binary(t *testing.T) string {
 	t.Helper()
 	if testing.Short() {
 		t.Skip("builds the binary; skipped with -short")
 	}
-	bin := filepath.Join(t.TempDir(), "newsevents")
-	gobin := filepath.Join(runtime.GOROOT(), "bin", "go")
-	build := exec.Command(gobin, "build", "-o", bin, "./cmd/newsevents")
-	build.Dir = ".."
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "newsevents-deployments-test")
+		if err != nil {
+			binErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "newsevents")
+		build := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-o", binPath, "./cmd/newsevents")
+		build.Dir = ".."
+		if out, err := build.CombinedOutput(); err != nil {
+			binErr = fmt.Errorf("go build: %w\n%s", err, out)
+		}
+	})
+	if binErr != nil {
+		t.Fatal(binErr)
 	}
-	out, _ := exec.Command(bin, "run", "-h").CombinedOutput() // -h exits 0 or 2 by version
+	return binPath
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binPath != "" {
+		os.RemoveAll(filepath.Dir(binPath))
+	}
+	os.Exit(code)
+}
+
+// runFlags returns the flags `newsevents run -h` lists.
+func runFlags(t *testing.T) []string {
+	t.Helper()
+	out, _ := exec.Command(binary(t), "run", "-h").CombinedOutput() // -h exits 0 or 2 by version
 	var flags []string
 	for _, m := range regexp.MustCompile(`(?m)^  -([a-z][a-z0-9-]*)`).FindAllStringSubmatch(string(out), -1) {
 		flags = append(flags, m[1])
