@@ -61,3 +61,24 @@ func TestDebugChain(t *testing.T) {
 		fmt.Printf("PICK %s class=%q id=%q score=%.1f\n", b.Data, attr(b, "class"), attr(b, "id"), s.stats[b].score)
 	}
 }
+
+// TestDebugMeta prints the metadata of every bench page (a development
+// aid; skipped unless DEBUG_META is set).
+func TestDebugMeta(t *testing.T) {
+	if os.Getenv("DEBUG_META") == "" {
+		t.Skip("DEBUG_META not set")
+	}
+	m, _ := filepath.Glob("/work/shared/bench/article-body/html/*.gz")
+	x, _ := New()
+	for _, f := range m {
+		raw, _ := os.ReadFile(f)
+		zr, _ := gzip.NewReader(bytes.NewReader(raw))
+		page, _ := io.ReadAll(zr)
+		art, _ := x.Extract(page, Meta{})
+		pub := ""
+		if art.Published != nil {
+			pub = art.Published.Format("2006-01-02T15:04Z")
+		}
+		fmt.Printf("%s | %.60s | %s %s | %q | %s | %s | %s | %.50s | %v\n", filepath.Base(f)[:8], art.Title, pub, art.PublishedSource, art.Authors, art.Language, art.SiteName, art.Section, art.CanonicalURL, art.Warnings)
+	}
+}

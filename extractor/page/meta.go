@@ -2,6 +2,7 @@ package page
 
 import (
 	"encoding/json"
+	"html"
 	"fmt"
 	"net/url"
 	"regexp"
@@ -182,8 +183,10 @@ func (x *Extractor) fillMeta(art *schema.Article, d *doc, meta Meta) {
 	if art.CanonicalURL == "" {
 		art.CanonicalURL = meta.URL
 	}
-	art.SiteName = firstNonEmpty(d.meta["og:site_name"], l.site, d.meta["application-name"], d.meta["twitter:site"])
-	art.Section = firstNonEmpty(l.section, d.meta["article:section"], d.meta["parsely-section"], d.meta["sailthru.section"], d.meta["section"])
+	art.SiteName = collapse(htmlUnescape(firstNonEmpty(d.meta["og:site_name"], l.site, d.meta["application-name"],
+		strings.TrimPrefix(d.meta["twitter:site"], "@"))))
+	art.Section = collapse(htmlUnescape(firstNonEmpty(l.section, d.meta["article:section"], d.meta["parsely-section"],
+		d.meta["sailthru.section"], d.meta["section"])))
 	art.Language = normLang(firstNonEmpty(l.lang, d.lang, d.meta["og:locale"], d.meta["content-language"], d.meta["dc.language"], d.meta["language"]))
 
 	art.Authors = cleanAuthors(firstList(l.authors, d.metaAll["article:author"], d.metaAll["author"],
@@ -261,14 +264,14 @@ func firstList(ls ...[]string) []string {
 	return nil
 }
 
+// htmlUnescape decodes entities left in metadata ("&#8217;" in JSON-LD
+// written by some CMSs).
 func htmlUnescape(s string) string {
 	if !strings.Contains(s, "&") {
 		return s
 	}
-	return htmlReplacer.Replace(s)
+	return html.UnescapeString(s)
 }
-
-var htmlReplacer = strings.NewReplacer("&amp;", "&", "&quot;", `"`, "&#39;", "'", "&#039;", "'", "&lt;", "<", "&gt;", ">", "&nbsp;", " ")
 
 // cleanTitle drops the " | Site" or " - Site" tail of a <title>.
 func cleanTitle(s string) string {
@@ -344,11 +347,24 @@ var dateLayouts = []string{
 	time.RFC850,
 	"Mon, 2 Jan 2006 15:04:05 -0700",
 	"Mon, 2 Jan 2006 15:04:05 MST",
+	"January 2, 2006, 03:04 PM MST",
+	"January 2, 2006, 3:04 PM MST",
+	"January 2, 2006 3:04 PM MST",
 	"January 2, 2006 15:04",
 	"January 2, 2006",
+	"Jan 2, 2006 3:04 PM MST",
 	"Jan 2, 2006",
+	"2 Jan 2006 15:04 MST",
+	"2 January 2006 15:04 MST",
 	"2 January 2006",
 	"2 Jan 2006",
+}
+
+// zoneOffsets are the abbreviations pages write dates in; Go's parser
+// knows only the local zone's, and takes the others as UTC.
+var zoneOffsets = map[string]int{
+	"EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
+	"BST": 1, "CET": 1, "CEST": 2, "EET": 2, "EEST": 3, "IST": 5, "JST": 9, "KST": 9, "AEST": 10, "AEDT": 11,
 }
 
 // parseDate reads the date formats pages use in metadata. Dates without a
@@ -360,6 +376,9 @@ func parseDate(s string) (time.Time, bool) {
 	}
 	for _, l := range dateLayouts {
 		if t, err := time.Parse(l, s); err == nil {
+			if name, off := t.Zone(); off == 0 && zoneOffsets[name] != 0 {
+				t = t.Add(-time.Duration(zoneOffsets[name]) * time.Hour)
+			}
 			return t.UTC(), true
 		}
 	}

@@ -344,3 +344,32 @@ func wantField(k, v string) func(*testing.T, articleView) {
 		}
 	}
 }
+
+func TestParseDate(t *testing.T) {
+	tests := []struct {
+		give string
+		want string // RFC 3339, "" for no date
+	}{
+		{"2019-11-19T07:47:00-05:00", "2019-11-19T12:47:00Z"},
+		{"2019-11-19T07:47:00.123Z", "2019-11-19T07:47:00.123Z"},
+		{"2019-11-19 07:47:00", "2019-11-19T07:47:00Z"},
+		{"2019-11-19", "2019-11-19T00:00:00Z"},
+		{"November 19, 2019, 07:47 PM EST", "2019-11-20T00:47:00Z"},
+		{"19 Nov 2019 07:09 GMT", "2019-11-19T07:09:00Z"},
+		{"Tue, 19 Nov 2019 07:09:00 +0100", "2019-11-19T06:09:00Z"},
+		{"1574168580", "2019-11-19T13:03:00Z"},
+		{"yesterday", ""},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.give, func(t *testing.T) {
+			got, ok := parseDate(tt.give)
+			switch {
+			case tt.want == "" && ok:
+				t.Errorf("parseDate(%q) = %v, want no date", tt.give, got)
+			case tt.want != "" && (!ok || got.Format(time.RFC3339Nano) != tt.want):
+				t.Errorf("parseDate(%q) = %v, %v, want %s", tt.give, got.Format(time.RFC3339Nano), ok, tt.want)
+			}
+		})
+	}
+}
