@@ -2,8 +2,8 @@ package page
 
 import (
 	"encoding/json"
-	"html"
 	"fmt"
+	"html"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -174,8 +174,14 @@ func (x *Extractor) fillMeta(art *schema.Article, d *doc, meta Meta) {
 	l, hasLD := parseJSONLD(d.jsonld)
 	d.ld, d.hasLD = l, hasLD
 
+	// An <h1> is the headline only if the <title> agrees: on many pages
+	// the first <h1> is the site's logo.
+	h1 := ""
+	if d.h1 != "" && (d.title == "" || strings.Contains(strings.ToLower(d.title), strings.ToLower(d.h1))) {
+		h1 = d.h1
+	}
 	art.Title = firstNonEmpty(l.headline, d.meta["og:title"], d.meta["twitter:title"],
-		d.meta["parsely-title"], d.meta["sailthru.title"], d.meta["dc.title"], d.h1,
+		d.meta["parsely-title"], d.meta["sailthru.title"], d.meta["dc.title"], h1,
 		cleanTitle(d.title), meta.FeedTitle)
 	art.Title = collapse(htmlUnescape(art.Title))
 

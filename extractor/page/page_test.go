@@ -310,6 +310,16 @@ func TestMetadata(t *testing.T) {
 			},
 		},
 		{
+			name: "h1 holding the site name is not the title",
+			head: `<title>Freight rates ease for a third week - Port Ledger</title></head><body><h1>Port Ledger</h1>`,
+			want: wantField("title", "Freight rates ease for a third week"),
+		},
+		{
+			name: "entities in json-ld",
+			head: `<script type="application/ld+json">{"@type":"Article","headline":"&#8216;Rates ease&#8217; &amp; more"}</script>`,
+			want: wantField("title", "‘Rates ease’ & more"),
+		},
+		{
 			name: "title tag without the site name",
 			head: `<title>Freight rates ease for a third week | Port Ledger</title>`,
 			want: wantField("title", "Freight rates ease for a third week"),
