@@ -57,7 +57,12 @@ type Options struct {
 	Checks []Check
 	// CheckTimeout bounds each check (default 2s).
 	CheckTimeout time.Duration
-	Logger       *zap.Logger
+	// Stopping, once closed, makes /readyz fail ("shutting down") while
+	// /metrics and /healthz keep answering: pass the signal context's
+	// Done() and keep Run going until the pipeline has drained. Nil: only
+	// ShuttingDown and the end of Run do that.
+	Stopping <-chan struct{}
+	Logger   *zap.Logger
 }
 
 // Server is the admin listener. Listen (in New) and serve (Run) are split so
@@ -145,7 +150,7 @@ var errShuttingDown = errors.New("shutting down")
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	var b strings.Builder
 	ready := true
-	if s.shutting.Load() {
+	if s.stopping() {
 		ready = false
 		fmt.Fprintf(&b, "fail shutdown: %v\n", errShuttingDown)
 	}
@@ -166,6 +171,18 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusServiceUnavailable)
 	}
 	fmt.Fprint(w, b.String())
+}
+
+func (s *Server) stopping() bool {
+	if s.shutting.Load() {
+		return true
+	}
+	select {
+	case <-s.opts.Stopping:
+		return true
+	default:
+		return false
+	}
 }
 
 // ShuttingDown makes /readyz fail from now on, so load balancers and

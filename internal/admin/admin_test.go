@@ -87,6 +87,21 @@ func TestReadyz(t *testing.T) {
 	}
 }
 
+func TestReadyzFailsOnceStopping(t *testing.T) {
+	stopping := make(chan struct{})
+	s := newServer(t, Options{Stopping: stopping})
+	if code, _ := do(t, s.Handler(), "GET", "/readyz", ""); code != 200 {
+		t.Errorf("before: GET /readyz = %d, want 200", code)
+	}
+	close(stopping)
+	if code, body := do(t, s.Handler(), "GET", "/readyz", ""); code != 503 || body != "fail shutdown: shutting down\n" {
+		t.Errorf("after: GET /readyz = %d %q, want 503", code, body)
+	}
+	if code, _ := do(t, s.Handler(), "GET", "/healthz", ""); code != 200 {
+		t.Errorf("after: GET /healthz = %d, want 200 while draining", code)
+	}
+}
+
 func TestLogLevel(t *testing.T) {
 	lvl := zap.NewAtomicLevelAt(zapcore.InfoLevel)
 	s := newServer(t, Options{Level: &lvl})
