@@ -177,7 +177,7 @@ func (x *Extractor) fillMeta(art *schema.Article, d *doc, meta Meta) {
 	// An <h1> is the headline only if the <title> agrees: on many pages
 	// the first <h1> is the site's logo.
 	h1 := ""
-	if d.h1 != "" && (d.title == "" || strings.Contains(strings.ToLower(d.title), strings.ToLower(d.h1))) {
+	if d.h1 != "" && (d.title == "" || strings.Contains(strings.ToLower(cleanTitle(d.title)), strings.ToLower(d.h1))) {
 		h1 = d.h1
 	}
 	art.Title = firstNonEmpty(l.headline, d.meta["og:title"], d.meta["twitter:title"],
