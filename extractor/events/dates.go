@@ -46,8 +46,25 @@ func findDates(s string, pub time.Time) []dateMention {
 	var out []dateMention
 	hasMonth := false
 	for _, m := range monthPrefixes {
-		if strings.Contains(low, m) {
-			hasMonth = true
+		for i := 0; !hasMonth; {
+			j := strings.Index(low[i:], m)
+			if j < 0 {
+				break
+			}
+			j += i
+			// A month name starts a word: "in may", not "dismay".
+			if j == 0 || !isLetterByte(low[j-1]) {
+				w := j
+				for w < len(low) && low[w] >= 'a' && low[w] <= 'z' {
+					w++
+				}
+				if _, ok := months[low[j:w]]; ok {
+					hasMonth = true
+				}
+			}
+			i = j + 1
+		}
+		if hasMonth {
 			break
 		}
 	}

@@ -111,7 +111,7 @@ func (d *doc) hasDeal(a, b string) bool {
 	if d.deals == nil {
 		d.deals = map[[2]string]bool{}
 		for _, s := range d.sents {
-			if !dealContextRe.MatchString(s.Low) {
+			if !containsAny(s.Low, dealContextWords...) || !dealContextRe.MatchString(s.Low) {
 				continue
 			}
 			codes := map[string]bool{}
@@ -162,6 +162,11 @@ type sentence struct {
 	datesDone  bool
 	pub        time.Time
 	Index      int
+	// tariffs caches readTariffs, shared by the two tariff rules.
+	tariffs     []tariffReading
+	tariffsDone bool
+	cues        []cueHit // see cueHits
+	cuesDone    bool
 }
 
 // Dates returns the dates of the sentence, computed on first use.

@@ -2,8 +2,10 @@ package events
 
 import (
 	"regexp"
+	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // FXDate is the date of the static exchange rates used to turn amounts in
@@ -55,17 +57,45 @@ var scaleValue = map[string]float64{"trillion": 1e12, "billion": 1e9, "million":
 
 // hasMoneyCue is a cheap test run before the money regexps.
 func hasMoneyCue(s string) bool {
-	return strings.ContainsAny(s, "$€£¥₩₹") || containsAny(lowerASCII(s), "dollar", "euro", "pound", "yen", " won", "yuan", "franc", "chf", "rupee", "riyal", "dirham", "sterling")
+	return hasSymbolCue(s) || hasWordCue(s)
+}
+
+func hasSymbolCue(s string) bool {
+	if strings.ContainsAny(s, "$€£¥₩₹") {
+		return true
+	}
+	for _, code := range []string{"chf", "eur", "gbp", "jpy", "usd", "rs", "rmb", "sfr"} {
+		for i := 0; ; {
+			j := strings.Index(s[i:], code)
+			if j < 0 {
+				break
+			}
+			k := i + j + len(code)
+			for k < len(s) && (s[k] == ' ' || s[k] == '.') {
+				k++
+			}
+			if k < len(s) && isDigitByte(s[k]) {
+				return true
+			}
+			i = i + j + 1
+		}
+	}
+	return false
+}
+
+func hasWordCue(s string) bool {
+	return containsAny(s, "dollar", "euros", "euro ", "pound", "yen", " won", "yuan", "franc", "rupee", "riyal", "dirham", "sterling", "renminbi", "reais", "pesos")
 }
 
 // findMoney returns the amounts of money written in s, in order.
 func findMoney(s string) []money {
-	if !hasMoneyCue(s) {
+	s = lowerASCII(s) // same offsets; the patterns are lower case
+	if strings.IndexAny(s, "0123456789") < 0 {
 		return nil
 	}
 	var out []money
-	s = lowerASCII(s) // same offsets; the patterns are lower case
-	for _, m := range moneySymbolRe.FindAllStringSubmatchIndex(s, -1) {
+	words := hasWordCue(s)
+	for _, m := range windowMatches(moneySymbolRe, s, symbolPositions(s), 14, 40) {
 		sym := strings.ToLower(strings.TrimSpace(s[m[4]:m[5]]))
 		cur := symbolCurrency[sym]
 		if cur == "" {
@@ -81,7 +111,10 @@ func findMoney(s string) []money {
 		}
 		out = append(out, newMoney(v, scale, cur, m[2] >= 0, m[0], m[1]))
 	}
-	for _, m := range moneyWordRe.FindAllStringSubmatchIndex(s, -1) {
+	if !words {
+		goto done
+	}
+	for _, m := range windowMatches(moneyWordRe, s, scalePositions(s), 40, 40) {
 		cur := wordCurrency[strings.ToLower(s[m[8]:m[9]])]
 		if cur == "" {
 			continue
@@ -95,6 +128,7 @@ func findMoney(s string) []money {
 		}
 		out = append(out, newMoney(v, scaleWords[strings.ToLower(s[m[6]:m[7]])], cur, m[2] >= 0, m[0], m[1]))
 	}
+done:
 	if len(out) > 1 {
 		sortMoney(out)
 	}
@@ -145,4 +179,79 @@ func containsAny(s string, subs ...string) bool {
 		}
 	}
 	return false
+}
+
+// symbolPositions returns where a currency symbol or code is written: the
+// money patterns only run on a window around each (a whole-sentence scan
+// with these patterns costs more than the rest of the engine).
+func symbolPositions(s string) []int {
+	var out []int
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch r {
+		case '$', '€', '£', '¥', '₩', '₹':
+			out = append(out, i)
+		case 'c', 'e', 'g', 'j', 'u', 'r', 's':
+			if i > 0 && isLetterByte(s[i-1]) {
+				break
+			}
+			for _, code := range []string{"chf", "eur", "gbp", "jpy", "usd", "rs", "rmb", "sfr"} {
+				if strings.HasPrefix(s[i:], code) {
+					out = append(out, i)
+					break
+				}
+			}
+		}
+		i += size
+	}
+	return out
+}
+
+// scalePositions returns where a scale word is written (billion, bn...).
+func scalePositions(s string) []int {
+	var out []int
+	for _, w := range []string{"trillion", "billion", "million", "bn", "tn", "mn"} {
+		for i := 0; ; {
+			j := strings.Index(s[i:], w)
+			if j < 0 {
+				break
+			}
+			out = append(out, i+j)
+			i += j + len(w)
+		}
+	}
+	return out
+}
+
+// windowMatches runs re on the window [p-before, p+after] around each
+// position and returns the distinct matches, as offsets into s.
+func windowMatches(re *regexp.Regexp, s string, pos []int, before, after int) [][]int {
+	if len(pos) == 0 {
+		return nil
+	}
+	sort.Ints(pos)
+	var out [][]int
+	seen := map[int]bool{}
+	for i := 0; i < len(pos); {
+		// Merge the windows that overlap.
+		a, b := max(0, pos[i]-before), min(len(s), pos[i]+after)
+		i++
+		for i < len(pos) && pos[i]-before <= b {
+			b = min(len(s), pos[i]+after)
+			i++
+		}
+		for _, m := range re.FindAllStringSubmatchIndex(s[a:b], -1) {
+			if seen[a+m[0]] || (m[1] == b-a && b < len(s)) {
+				continue // seen, or cut by the window
+			}
+			for k := range m {
+				if m[k] >= 0 {
+					m[k] += a
+				}
+			}
+			seen[m[0]] = true
+			out = append(out, m)
+		}
+	}
+	return out
 }

@@ -3,6 +3,7 @@ package events
 import (
 	"fmt"
 	"regexp"
+	"sort"
 	"strings"
 
 	"github.com/newsevents/newsevents/schema"
@@ -18,8 +19,14 @@ type Rule struct {
 	// Name is "<type>/<pattern>": it is carried by every event as rule.
 	Name string
 	Type schema.Type
-	// Keywords: the lower-cased sentence must contain at least one.
+	// Keywords: the lower-cased sentence must contain at least one, and
+	// every trigger match contains one (see matches).
 	Keywords []string
+	// Window: how far around a keyword a trigger match may reach, when
+	// more than triggerWindow bytes.
+	Window int
+	// Also: when set, the sentence must also contain one of these.
+	Also []string
 	// Trigger is matched against the lower-cased sentence; each match is
 	// one anchor for Fill.
 	Trigger *regexp.Regexp
@@ -69,6 +76,9 @@ func checkRules(rs []Rule) error {
 }
 
 func (r *Rule) prefilter(low string) bool {
+	if len(r.Also) > 0 && !containsAny(low, r.Also...) {
+		return false
+	}
 	if len(r.Keywords) == 0 {
 		return true
 	}
@@ -80,9 +90,44 @@ func (r *Rule) prefilter(low string) bool {
 	return false
 }
 
+// triggerWindow is how far around a keyword the trigger is looked for.
+// Every trigger match contains one of the rule's keywords, so the trigger
+// runs on these windows only: a regexp scan of short strings is much
+// cheaper than one of the whole sentence.
+const triggerWindow = 24
+
+// matches returns the trigger matches of the sentence, in order.
+func (r *Rule) matches(low string) [][]int {
+	if len(r.Keywords) == 0 {
+		return r.Trigger.FindAllStringSubmatchIndex(low, -1)
+	}
+	var pos []int
+	for _, k := range r.Keywords {
+		for i := 0; ; {
+			j := strings.Index(low[i:], k)
+			if j < 0 {
+				break
+			}
+			pos = append(pos, i+j)
+			i += j + len(k)
+		}
+	}
+	w := triggerWindow
+	if r.Window > 0 {
+		w = r.Window
+	}
+	ms := windowMatches(r.Trigger, low, pos, w, w)
+	sort.Slice(ms, func(a, b int) bool { return ms[a][0] < ms[b][0] })
+	return ms
+}
+
 func (r *Rule) apply(d *doc, s *sentence) []candidate {
 	var out []candidate
-	for _, m := range r.Trigger.FindAllStringSubmatchIndex(s.Low, -1) {
+	ms := r.matches(s.Low)
+	if r.Once && len(ms) > 1 {
+		ms = ms[:1]
+	}
+	for _, m := range ms {
 		if cue := blocked(s, m[0], m[1], r.Blockers); cue != "" {
 			continue
 		}
@@ -142,28 +187,63 @@ func blocked(s *sentence, a, b int, classes []cueClass) string {
 		return ""
 	}
 	low := s.Low
+	hits := s.cueHits()
+	if len(hits) == 0 && !strings.Contains(low, "?") {
+		return ""
+	}
 	cs := clauseStart(low, a)
 	for _, c := range classes {
-		switch c {
-		case cueQuestion:
+		if c == cueQuestion {
 			if strings.HasSuffix(strings.TrimRight(low, " \"”’'"), "?") {
 				return "?"
 			}
-		case cueCondition:
-			for _, w := range cues[c] {
-				if hasWord(low, w) {
-					return w
-				}
+			continue
+		}
+		for _, h := range hits {
+			if h.class != c {
+				continue
 			}
-		default:
-			for _, w := range cues[c] {
-				if hasWord(low[cs:b], w) {
-					return w
-				}
+			if c == cueCondition || (h.off >= cs && h.off+len(h.word) <= b) {
+				return h.word
 			}
 		}
 	}
 	return ""
+}
+
+// cueHit is one factuality cue found in a sentence.
+type cueHit struct {
+	class cueClass
+	word  string
+	off   int
+}
+
+// cueHits finds the cues of the sentence once.
+func (s *sentence) cueHits() []cueHit {
+	if s.cuesDone {
+		return s.cues
+	}
+	s.cuesDone = true
+	low := s.Low
+	for c, words := range cues {
+		for _, w := range words {
+			for i := 0; ; {
+				j := strings.Index(low[i:], w)
+				if j < 0 {
+					break
+				}
+				j += i
+				end := j + len(w)
+				if (j == 0 || !isWordByte(low[j-1]) || !isWordByte(w[0])) && (end == len(low) || !isWordByte(low[end]) || !isWordByte(w[len(w)-1])) {
+					s.cues = append(s.cues, cueHit{class: c, word: w, off: j})
+				}
+				i = j + 1
+			}
+		}
+	}
+	// A fixed order, so that the cue reported does not depend on map order.
+	sort.Slice(s.cues, func(a, b int) bool { return s.cues[a].off < s.cues[b].off })
+	return s.cues
 }
 
 // hasWord reports whether w occurs in s on word boundaries.

@@ -11,7 +11,7 @@ func init() {
 	registerRules(Rule{
 		Name:       "tariff_imposed/rate",
 		Type:       schema.TariffImposed,
-		Keywords:   []string{"tariff", "dut", "lev"},
+		Keywords:   []string{"tariff", "dut", "levy", "levies"},
 		Trigger:    tariffTriggerRe,
 		Blockers:   []cueClass{}, // per rate, in fillTariff
 		Once:       true,

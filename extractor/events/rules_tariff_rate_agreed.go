@@ -19,7 +19,7 @@ func init() {
 	registerRules(Rule{
 		Name:       "tariff_rate_agreed/deal-rate",
 		Type:       schema.TariffRateAgreed,
-		Keywords:   []string{"tariff", "dut", "lev"},
+		Keywords:   []string{"tariff", "dut", "levy", "levies"},
 		Trigger:    tariffTriggerRe,
 		Blockers:   []cueClass{}, // per rate, in fillTariff
 		Once:       true,
@@ -28,7 +28,9 @@ func init() {
 	}, Rule{
 		Name:       "tariff_rate_agreed/drop-own-tariffs",
 		Type:       schema.TariffRateAgreed,
-		Keywords:   []string{"tariff", "dut"},
+		Keywords:   []string{"eliminat", "remov", "scrap", "drop", "abolish", "zero", " no ", "lift"},
+		Also:       []string{"tariff", "dut"},
+		Window:     80,
 		Trigger:    dropOwnRe,
 		Blockers:   []cueClass{cueCondition, cueQuestion, cueThreat, cueRequest, cueModal},
 		Once:       true,
@@ -61,33 +63,57 @@ func fillDropOwn(d *doc, s *sentence, r *Rule, m []int) []candidate {
 	return []candidate{newEvent(schema.TariffRateAgreed, f, s, r.Name, r.Confidence)}
 }
 
-// fillTariff reads the tariff rates of s; agreed selects the rates set by a
-// deal (tariff_rate_agreed) or the others (tariff_imposed).
-func fillTariff(d *doc, s *sentence, r *Rule, agreed bool) []candidate {
-	var out []candidate
+// tariffReading is one tariff rate of a sentence with its sides and
+// whether a deal set it; both tariff rules share it (see readTariffs).
+type tariffReading struct {
+	tariffRate
+	imp, tgt   string
+	guessed    int
+	deal       bool // set by an agreement
+	eliminated bool // removed by the agreement: agreed at 0
+}
+
+// readTariffs reads the tariff rates of s once for both tariff rules.
+func readTariffs(d *doc, s *sentence) []tariffReading {
+	if s.tariffsDone {
+		return s.tariffs
+	}
+	s.tariffsDone = true
 	for _, tr := range tariffRates(s) {
-		dealSentence := dealContextRe.MatchString(s.Low[clauseStart(s.Low, tr.r.Off):clauseEnd(s.Low, tr.r.End)])
 		if cue := blocked(s, tr.r.Off, tr.r.End, nil); cue != "" {
 			continue
 		}
-		if afterThreatRe.MatchString(s.Low[tr.r.End:]) || beforeThreatRe.MatchString(s.Low[:tr.r.Off]) {
+		if afterThreatRe.MatchString(s.Low[tr.r.End:]) || beforeThreatRe.MatchString(tail(s.Low[:tr.r.Off], 60)) {
 			continue
 		}
 		imp, tgt, guessed := tariffSides(d, s, tr.tok)
 		if imp == "" || tgt == "" || imp == tgt {
 			continue
 		}
-		deal := dealSentence
-		if !deal && d.hasDeal(imp, tgt) && !tr.current {
+		cs := clauseStart(s.Low, tr.r.Off)
+		clause := s.Low[cs:clauseEnd(s.Low, tr.r.End)]
+		deal := containsAny(clause, dealContextWords...) && dealContextRe.MatchString(clause)
+		if !deal && !tr.current && d.hasDeal(imp, tgt) {
 			// An article about a deal between the two: a cut, or a rate
 			// the target "will pay", is the agreed rate.
-			cs := clauseStart(s.Low, tr.r.Off)
 			deal = (tr.prev != nil && *tr.prev > tr.r.Value) || cutRe.MatchString(s.Low[cs:tr.r.Off])
 		}
 		if tr.prev != nil && *tr.prev < tr.r.Value {
 			deal = false // a raise is never agreed
 		}
-		if deal && (eliminateRe.MatchString(s.Low[clauseStart(s.Low, tr.r.Off):tr.r.Off]) || afterRemovedRe.MatchString(s.Low[tr.r.End:])) {
+		elim := deal && (eliminateRe.MatchString(tail(s.Low[cs:tr.r.Off], 80)) || afterRemovedRe.MatchString(s.Low[tr.r.End:]))
+		s.tariffs = append(s.tariffs, tariffReading{tariffRate: tr, imp: imp, tgt: tgt, guessed: guessed, deal: deal, eliminated: elim})
+	}
+	return s.tariffs
+}
+
+// fillTariff returns the tariff events of s; agreed selects the rates set
+// by a deal (tariff_rate_agreed) or the others (tariff_imposed).
+func fillTariff(d *doc, s *sentence, r *Rule, agreed bool) []candidate {
+	var out []candidate
+	for _, tr := range readTariffs(d, s) {
+		imp, tgt, guessed, deal := tr.imp, tr.tgt, tr.guessed, tr.deal
+		if tr.eliminated {
 			// "the deal eliminates the 10% tariffs on cars": agreed at 0,
 			// and the 10% was in force.
 			f := schema.Fields{ImposingCountry: imp, TargetCountry: tgt, RatePct: schema.Float(0), PreviousRatePct: schema.Float(tr.r.Value), Products: productsNear(s, tr.tok)}
@@ -101,11 +127,11 @@ func fillTariff(d *doc, s *sentence, r *Rule, agreed bool) []candidate {
 			continue
 		}
 		conf := r.Confidence - 0.15*float64(guessed)
-		f := schema.Fields{ImposingCountry: imp, TargetCountry: tgt, RatePct: schema.Float(tr.r.Value), Products: productsNear(s, tr.tok)}
-		if tr.prev != nil {
-			f.PreviousRatePct = schema.Float(*tr.prev)
-		}
 		if agreed == deal {
+			f := schema.Fields{ImposingCountry: imp, TargetCountry: tgt, RatePct: schema.Float(tr.r.Value), Products: productsNear(s, tr.tok)}
+			if tr.prev != nil {
+				f.PreviousRatePct = schema.Float(*tr.prev)
+			}
 			t := schema.TariffImposed
 			if agreed {
 				t = schema.TariffRateAgreed
@@ -118,7 +144,7 @@ func fillTariff(d *doc, s *sentence, r *Rule, agreed bool) []candidate {
 		}
 		// "instead of the current 27.5%": the previous rate is in force.
 		if !agreed && deal && tr.current && tr.prevRate != nil {
-			g := schema.Fields{ImposingCountry: imp, TargetCountry: tgt, RatePct: schema.Float(tr.prevRate.Value), Products: f.Products}
+			g := schema.Fields{ImposingCountry: imp, TargetCountry: tgt, RatePct: schema.Float(tr.prevRate.Value), Products: productsNear(s, tr.tok)}
 			out = append(out, newEvent(schema.TariffImposed, g, s, r.Name, conf-0.1))
 		}
 	}

@@ -13,6 +13,8 @@ import (
 var (
 	dealNounRe = regexp.MustCompile(`\b(deal|deals|agreement|agreements|pact|accord|framework|fta|truce|arrangement)\b`)
 	dealVerbRe = regexp.MustCompile(`\b(reached|reaches|struck|strikes|signed|signs|sealed|seals|clinched|concluded|concludes|finali[sz]ed|finali[sz]es|agreed|agree|agrees|announced|announces|unveiled|unveils|inked|secured|hammered out|completed|forged|brokered|landed|agreed upon|in principle)\b`)
+	// existingWords prefilter existingRe.
+	existingWords = []string{"existing", "current", "previous", "under the terms", "under their", "under its", "renegotiat", "review of", "withdraw", "exit", "terminat", "violat", "compl"}
 	// notYetRe: a deal noun described as not yet reached.
 	notYetRe = regexp.MustCompile(`\b(planned|proposed|draft|potential|possible|prospective|future|hoped-for|elusive|eventual)\s+(?:\S+\s+){0,2}$`)
 	// existingRe: a bare reference to an agreement that already exists.
@@ -34,8 +36,11 @@ func init() {
 
 func fillDeal(d *doc, s *sentence, r *Rule, m []int) []candidate {
 	var vm []int
-	under := underDealRe.FindStringIndex(s.Low)
-	for _, v := range dealVerbRe.FindAllStringIndex(s.Low, -1) {
+	var under []int
+	if containsAny(s.Low, "under the", "part of the", "in line with") {
+		under = underDealRe.FindStringIndex(s.Low)
+	}
+	for _, v := range dealVerbs(s) {
 		// "to seal a deal", "will be signed": not reached.
 		before := strings.TrimSpace(s.Low[max(0, v[0]-12):v[0]])
 		if strings.HasSuffix(before, " to") || strings.HasSuffix(before, " be") || strings.HasSuffix(before, "will") || before == "to" {
@@ -62,10 +67,10 @@ func fillDeal(d *doc, s *sentence, r *Rule, m []int) []candidate {
 	if cue := blocked(s, from, vm[1], nil); cue != "" {
 		return nil
 	}
-	if existingRe.MatchString(s.Low) && !strings.Contains(s.Low, "reached") && !strings.Contains(s.Low, "signed") {
+	if containsAny(s.Low, existingWords...) && existingRe.MatchString(s.Low) && !strings.Contains(s.Low, "reached") && !strings.Contains(s.Low, "signed") {
 		return nil
 	}
-	if notYetRe.MatchString(s.Low[:m[2]]) {
+	if notYetRe.MatchString(tail(s.Low[:m[2]], 60)) {
 		return nil
 	}
 	if !d.aboutTrade() {
@@ -166,3 +171,32 @@ func hyphenChain3(s *sentence) bool {
 }
 
 func isDash(t string) bool { return t == "-" || t == "–" || t == "—" }
+
+// dealVerbSet holds the one-word verbs of dealVerbRe, for dealVerbs.
+var dealVerbSet = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Split("reached reaches struck strikes signed signs sealed seals clinched concluded concludes finalized finalised finalizes finalises agreed agree agrees announced announces unveiled unveils inked secured completed forged brokered landed", " ") {
+		dealVerbSet[w] = true
+	}
+}
+
+// dealVerbs returns the byte ranges of the verbs that say a deal was
+// reached: the words of dealVerbSet and "hammered out", "in principle". It
+// reads tokens, which is faster than the equivalent pattern dealVerbRe.
+func dealVerbs(s *sentence) [][]int {
+	var out [][]int
+	for i, t := range s.Toks {
+		switch {
+		case dealVerbSet[t.Low]:
+			end := t.End
+			if t.Low == "agreed" && s.lowTok(i+1) == "upon" {
+				end = s.Toks[i+1].End
+			}
+			out = append(out, []int{t.Off, end})
+		case t.Low == "hammered" && s.lowTok(i+1) == "out", t.Low == "in" && s.lowTok(i+1) == "principle":
+			out = append(out, []int{t.Off, s.Toks[i+1].End})
+		}
+	}
+	return out
+}

@@ -21,7 +21,7 @@ func init() {
 	registerRules(Rule{
 		Name:       "trip_cancelled/verb-trip",
 		Type:       schema.TripCancelled,
-		Keywords:   []string{"cancel", "call", "scrap", "postpon", "delay", "put off", "push", "reschedul", "shelve", "axed"},
+		Keywords:   []string{"cancel", "called off", "calls off", "call off", "calling off", "called-off", "scrap", "postpon", "delay", "put off", "pushed back", "pushes back", "push back", "reschedul", "shelve", "axed"},
 		Trigger:    tripVerbRe,
 		Blockers:   []cueClass{cueCondition, cueQuestion, cueThreat, cueModal, cueNegation},
 		Confidence: 0.85,

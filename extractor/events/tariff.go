@@ -368,6 +368,9 @@ func productsNear(s *sentence, ti int) string {
 	return ""
 }
 
+// dealContextWords prefilter dealContextRe.
+var dealContextWords = []string{"deal", "agree", "pact", "framework", "accord", "negotiated", "memorandum", "truce", "handshake", "understanding", "settlement", "consensus", "bargain"}
+
 // dealContextRe marks a tariff rate set by an agreement.
 var dealContextRe = regexp.MustCompile(`\b(deal|deals|agreement|agreements|agreed|agree|agrees|pact|framework|accord|negotiated|memorandum|truce|handshake|understanding|settlement|consensus|bargain)\b`)
 
@@ -434,3 +437,12 @@ func fromBefore(s *sentence, ti int) bool {
 
 // afterRemovedRe: "the 25% tariffs on steel removed".
 var afterRemovedRe = regexp.MustCompile(`^[^.;,]{0,50}?\b(removed|eliminated|scrapped|lifted|dropped|abolished|waived)\b`)
+
+// tail returns the last n bytes of s (fewer when s is shorter), so that
+// patterns anchored at the end scan a short string.
+func tail(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[len(s)-n:]
+}

@@ -166,12 +166,20 @@ func tokenize(s string) []token {
 	toks := make([]token, 0, len(s)/5)
 	i := 0
 	for i < len(s) {
+		if s[i] == ' ' {
+			i++
+			continue
+		}
 		r, sz := utf8.DecodeRuneInString(s[i:])
 		switch {
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			start := i
 			j := i
 			for j < len(s) {
+				if c := s[j]; (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') {
+					j++
+					continue
+				}
 				r2, sz2 := utf8.DecodeRuneInString(s[j:])
 				if unicode.IsLetter(r2) || unicode.IsDigit(r2) {
 					j += sz2
@@ -222,11 +230,46 @@ func isDigitByte(c byte) bool  { return c >= '0' && c <= '9' }
 func isLetterByte(c byte) bool { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80 }
 
 func fillToken(t *token) {
-	low := strings.ToLower(t.Text)
+	low := t.Text
+	ascii := true
+	hasUpper := false
+	for i := 0; i < len(low); i++ {
+		c := low[i]
+		if c >= 0x80 {
+			ascii = false
+			break
+		}
+		if c >= 'A' && c <= 'Z' {
+			hasUpper = true
+		}
+	}
+	switch {
+	case !ascii:
+		low = strings.ToLower(low)
+	case hasUpper:
+		low = lowerASCII(low)
+	}
 	if strings.IndexByte(low, '.') >= 0 && !isDigitByte(low[0]) {
 		low = strings.ReplaceAll(low, ".", "")
 	}
 	t.Low = low
+	if ascii {
+		up, letters := true, 0
+		for i := 0; i < len(t.Text); i++ {
+			c := t.Text[i]
+			if c >= 'a' && c <= 'z' {
+				letters++
+				up = false
+			} else if c >= 'A' && c <= 'Z' {
+				letters++
+			}
+		}
+		t.Upper = up && letters > 0
+		c := t.Text[0]
+		t.Capit = c >= 'A' && c <= 'Z'
+		t.Number = c >= '0' && c <= '9'
+		return
+	}
 	up, letters := true, 0
 	for _, r := range t.Text {
 		if unicode.IsLetter(r) {
