@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/newsevents/newsevents/schema"
 )
@@ -191,8 +193,13 @@ func (x *Extractor) fillMeta(art *schema.Article, d *doc, meta Meta) {
 	}
 	art.SiteName = collapse(htmlUnescape(firstNonEmpty(d.meta["og:site_name"], l.site, d.meta["application-name"],
 		strings.TrimPrefix(d.meta["twitter:site"], "@"))))
-	art.Section = collapse(htmlUnescape(firstNonEmpty(l.section, d.meta["article:section"], d.meta["parsely-section"],
-		d.meta["sailthru.section"], d.meta["section"])))
+	art.Section = firstSection(collapse(htmlUnescape(firstNonEmpty(l.section, d.meta["article:section"], d.meta["parsely-section"],
+		d.meta["sailthru.section"], d.meta["section"]))))
+	if strings.HasPrefix(art.SiteName, "http://") || strings.HasPrefix(art.SiteName, "https://") {
+		if u, err := url.Parse(art.SiteName); err == nil {
+			art.SiteName = strings.TrimPrefix(u.Hostname(), "www.")
+		}
+	}
 	art.Language = normLang(firstNonEmpty(l.lang, d.lang, d.meta["og:locale"], d.meta["content-language"], d.meta["dc.language"], d.meta["language"]))
 
 	art.Authors = cleanAuthors(firstList(l.authors, d.metaAll["article:author"], d.metaAll["author"],
@@ -243,6 +250,14 @@ func (x *Extractor) fillMeta(art *schema.Article, d *doc, meta Meta) {
 			break
 		}
 	}
+}
+
+// firstSection keeps the first of a list of sections ("game,news,slider").
+func firstSection(s string) string {
+	if i := strings.IndexAny(s, ",|"); i > 0 {
+		return strings.TrimSpace(s[:i])
+	}
+	return s
 }
 
 func validPublished(t, now time.Time) bool {
@@ -418,7 +433,7 @@ func urlDate(raw string) (time.Time, bool) {
 }
 
 var (
-	byRE      = regexp.MustCompile(`(?i)^\s*(?:written\s+|posted\s+|reported\s+)?by[:\s]+`)
+	byRE      = regexp.MustCompile(`(?i)^\s*(?:[\pL ]{0,24}\s)?by[:\s]+`)
 	readRE    = regexp.MustCompile(`(?i)\b\d+\s*(?:-\s*)?min(?:ute)?s?\s+read\b|\bminute\s+read\b`)
 	roleWords = []string{
 		"editor", "writer", "correspondent", "reporter", "staff", "contributor", "columnist",
@@ -449,6 +464,9 @@ func cleanAuthors(in []string) []string {
 			if !isName(part) {
 				continue
 			}
+			if part == strings.ToUpper(part) && part != strings.ToLower(part) {
+				part = titleCase(part) // "MEG KINNARD"
+			}
 			k := strings.ToLower(part)
 			if !seen[k] {
 				seen[k] = true
@@ -457,6 +475,16 @@ func cleanAuthors(in []string) []string {
 		}
 	}
 	return out
+}
+
+// titleCase turns an upper-case name into "Meg Kinnard".
+func titleCase(s string) string {
+	words := strings.Fields(strings.ToLower(s))
+	for i, w := range words {
+		r, n := utf8.DecodeRuneInString(w)
+		words[i] = string(unicode.ToUpper(r)) + w[n:]
+	}
+	return strings.Join(words, " ")
 }
 
 func isName(s string) bool {

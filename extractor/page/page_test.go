@@ -254,6 +254,9 @@ func TestAuthors(t *testing.T) {
 		{[]string{"Mara Linden", "mara linden", "https://news.example/authors/mara"}, []string{"Mara Linden"}},
 		{[]string{"Ana Sousa & Li Wei"}, []string{"Ana Sousa", "Li Wei"}},
 		{[]string{"  "}, nil},
+		{[]string{"Analysis by Chris Park"}, []string{"Chris Park"}},
+		{[]string{"MEG KINNARD", "ERRIN HAINES"}, []string{"Meg Kinnard", "Errin Haines"}},
+		{[]string{"Bobby Tables"}, []string{"Bobby Tables"}},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.give, "|"), func(t *testing.T) {
