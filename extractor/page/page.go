@@ -2,11 +2,26 @@
 // dates, authors, language, canonical URL, site name and section.
 // It parses what it is given; it never fetches.
 //
-// The work is done in three passes over the tree: one collects the
-// metadata and marks unlikely blocks, one measures and scores the blocks,
-// one writes out the chosen ones. x/net/html parses; goquery/cascadia are
-// used only for the per-site rules, whose selectors are compiled when the
-// extractor is built.
+// After x/net/html has parsed the decoded page, three passes do the work:
+//
+//  1. collect: metadata (JSON-LD, OpenGraph and article:*, parsely,
+//     sailthru and Dublin Core meta, <time>, canonical link, <html lang>)
+//     and the blocks unlikely to be content (hidden, navigation roles,
+//     noise-like class names such as share, related, newsletter, ad slots);
+//  2. measure: text and link lengths of every element and Readability's
+//     scores of the blocks holding paragraphs (a block's <p> children and
+//     its own runs of inline text count as paragraphs, by length and
+//     commas; weighted by tag and class name; discounted by link density);
+//  3. write: the text of the best block, moved up when its ancestors hold
+//     more of the story, with its siblings that look like story, leaving out
+//     link lists, captions, teasers of other articles, and lines of page
+//     furniture (bylines, date lines, "Read more", credits).
+//
+// A second measure/write runs, without the class-name filter, only when
+// the first finds almost nothing; JSON-LD articleBody stands in when the
+// HTML holds no story at all. Per-site rules (rules.json, or
+// Options.Rules) name body and noise selectors; they are compiled with
+// cascadia when the extractor is built.
 package page
 
 import (
