@@ -501,8 +501,10 @@ func (x *Extractor) body(d *doc, art *schema.Article) string {
 		ruleBlocks = r.apply(d.root, d)
 	}
 	w := extractParas(d, root, ruleBlocks, true)
-	if textLen(w.paras) < 250 {
-		// Readability's retry: the class names misled us.
+	if n := textLen(w.paras); n < 250 || (d.weakText > 500 && d.weakText > 2*n) {
+		// Readability's retry: the class names misled us (almost
+		// nothing found, or twice as much paragraph text in blocks dropped
+		// for a weak class name than in the story found).
 		if w2 := extractParas(d, root, ruleBlocks, false); textLen(w2.paras) > textLen(w.paras) {
 			w = w2
 		}

@@ -149,6 +149,7 @@ func (d *doc) isUnlikely(n *html.Node) bool {
 // many elements, so the facts are computed once per distinct string.
 type classFacts struct {
 	unlikely bool
+	weakOnly bool // unlikely by a weak pattern only
 	weight   float64
 }
 
@@ -160,9 +161,9 @@ func (d *doc) classInfo(n *html.Node) classFacts {
 	if f, ok := d.classCache[s]; ok {
 		return f
 	}
-	f := classFacts{
-		unlikely: containsAny(s, strongNoise) || (containsAny(s, weakNoise) && !containsAny(s, maybeContent)),
-	}
+	strong := containsAny(s, strongNoise)
+	weak := !strong && containsAny(s, weakNoise) && !containsAny(s, maybeContent)
+	f := classFacts{unlikely: strong || weak, weakOnly: weak}
 	if containsAny(s, negative) {
 		f.weight -= 25
 	}

@@ -33,6 +33,11 @@ type doc struct {
 	dropped    map[*html.Node]struct{}
 	classCache map[string]classFacts
 
+	// weakText counts the paragraph text inside blocks dropped only for
+	// a weak class name ("header", "sidebar", "widget"): much of it means
+	// the class names misled us.
+	weakText int
+
 	ld    ld // the JSON-LD article, read by fillMeta
 	hasLD bool
 }
@@ -70,8 +75,16 @@ func hasAttr(n *html.Node, key string) bool {
 }
 
 // collect is the first pass: metadata, and the unlikely blocks.
-func (d *doc) collect(n *html.Node) {
+func (d *doc) collect(n *html.Node) { d.collectIn(n, false, false) }
+
+// collectIn walks n's children; inP says n is inside a <p>, inWeak that it
+// is inside a block unlikely only by a weak class name.
+func (d *doc) collectIn(n *html.Node, inP, inWeak bool) {
 	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if c.Type == html.TextNode && inP && inWeak {
+			t, _ := countText(c.Data)
+			d.weakText += t
+		}
 		if c.Type != html.ElementNode {
 			continue
 		}
@@ -123,10 +136,12 @@ func (d *doc) collect(n *html.Node) {
 		if ip := attr(c, "itemprop"); ip != "" {
 			d.addItemprop(c, ip)
 		}
+		weak := inWeak
 		if d.body != nil && d.isUnlikely(c) {
 			d.unlikely[c] = struct{}{}
+			weak = weak || d.classInfo(c).weakOnly
 		}
-		d.collect(c)
+		d.collectIn(c, inP || c.DataAtom == atom.P, weak)
 	}
 }
 
