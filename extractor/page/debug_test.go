@@ -20,7 +20,10 @@ func TestDebugChain(t *testing.T) {
 	if id == "" {
 		t.Skip("DEBUG_ID not set")
 	}
-	m, _ := filepath.Glob("/work/shared/bench/article-body/html/" + id + "*")
+	m, _ := filepath.Glob(filepath.Join(benchDir(t), "html", id+"*"))
+	if len(m) == 0 {
+		t.Fatalf("no bench page %s", id)
+	}
 	f, _ := os.ReadFile(m[0])
 	zr, _ := gzip.NewReader(bytes.NewReader(f))
 	raw, _ := io.ReadAll(zr)
@@ -68,7 +71,7 @@ func TestDebugMeta(t *testing.T) {
 	if os.Getenv("DEBUG_META") == "" {
 		t.Skip("DEBUG_META not set")
 	}
-	m, _ := filepath.Glob("/work/shared/bench/article-body/html/*.gz")
+	m, _ := filepath.Glob(filepath.Join(benchDir(t), "html", "*.gz"))
 	x, _ := New()
 	for _, f := range m {
 		raw, _ := os.ReadFile(f)
