@@ -131,7 +131,7 @@ func TestTariffRatesPrevious(t *testing.T) {
 		{"Tariffs fall from 25% to 15% on cars.", 15, 25},
 		{"Tariffs were lowered to 15% from 25% on cars.", 15, 25},
 		{"Duties of 15% instead of the current 27.5% apply.", 15, 27.5},
-		{"An extra 25% tariff brings the total to 50%.", 50, 0},
+		{"An extra 25% tariff brings the total to 50%.", 50, 25}, // the earlier rate: total less the increment
 	}
 	for _, tt := range tests {
 		t.Run(tt.give, func(t *testing.T) {

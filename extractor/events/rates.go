@@ -44,7 +44,7 @@ func wordNumber(w string) (float64, bool) {
 func findRates(s string) []rate {
 	s = lowerASCII(s) // same offsets; the patterns are lower case
 	words := strings.Contains(s, "percent") || strings.Contains(s, "per cent") || strings.Contains(s, "percentage")
-	if !words && !strings.Contains(s, "%") && !strings.Contains(s, "pct") {
+	if !words && !strings.Contains(s, "%") && !strings.Contains(s, "pc") {
 		return nil
 	}
 	var out []rate
@@ -70,6 +70,8 @@ func findRates(s string) []rate {
 				unitEnd = i + len("per cent")
 			case strings.HasPrefix(rest, "pct"):
 				unitEnd = i + len("pct")
+			case strings.HasPrefix(rest, "pc") && i > 0 && isDigitByte(s[i-1]):
+				unitEnd = i + len("pc") // "25pc", British style
 			default:
 				continue
 			}

@@ -2,6 +2,7 @@ package events
 
 import (
 	"regexp"
+	"strings"
 
 	"github.com/newsevents/newsevents/schema"
 )
@@ -42,7 +43,7 @@ func init() {
 // fillDropOwn reads "X agreed to eliminate its tariffs on U.S. goods" as X
 // agreeing to a 0% rate on the partner.
 func fillDropOwn(d *doc, s *sentence, r *Rule, m []int) []candidate {
-	if !dealContextRe.MatchString(s.Low) {
+	if !dealContextRe.MatchString(s.Low) || strings.Contains(s.Low[m[0]:m[1]], "non-tariff") {
 		return nil
 	}
 	ti := s.tokAt(m[0])
@@ -71,6 +72,7 @@ type tariffReading struct {
 	guessed    int
 	deal       bool // set by an agreement
 	eliminated bool // removed by the agreement: agreed at 0
+	skip       bool // not a factual rate
 }
 
 // readTariffs reads the tariff rates of s once for both tariff rules.
@@ -86,25 +88,37 @@ func readTariffs(d *doc, s *sentence) []tariffReading {
 		if afterThreatRe.MatchString(s.Low[tr.r.End:]) || beforeThreatRe.MatchString(tail(s.Low[:tr.r.Off], 60)) {
 			continue
 		}
-		imp, tgt, guessed := tariffSides(d, s, tr.tok)
-		if imp == "" || tgt == "" || imp == tgt {
-			continue
+		imp, tgts, guessed := tariffSides(d, s, tr.tok)
+		for _, tgt := range tgts {
+			if imp == "" || tgt == "" || imp == tgt {
+				continue
+			}
+			s.tariffs = append(s.tariffs, readTariff(d, s, tr, imp, tgt, guessed))
 		}
+	}
+	return s.tariffs
+}
+
+// readTariff decides whether the rate tr between imp and tgt was agreed.
+func readTariff(d *doc, s *sentence, tr tariffRate, imp, tgt string, guessed int) tariffReading {
+	{
 		cs := clauseStart(s.Low, tr.r.Off)
-		clause := s.Low[cs:clauseEnd(s.Low, tr.r.End)]
-		deal := containsAny(clause, dealContextWords...) && dealContextRe.MatchString(clause)
-		if !deal && !tr.current && d.hasDeal(imp, tgt) {
-			// An article about a deal between the two: a cut, or a rate
-			// the target "will pay", is the agreed rate.
-			deal = (tr.prev != nil && *tr.prev > tr.r.Value) || cutRe.MatchString(s.Low[cs:tr.r.Off])
+		ce := clauseEnd(s.Low, tr.r.End)
+		if modalAfterRe.MatchString(s.Low[tr.r.End:ce]) {
+			return tariffReading{skip: true} // "a 10% tariff on wine could raise prices"
+		}
+		deal := dealInSentence(s, tr.r.Off, cs, ce)
+		if !deal && !tr.current && d.hasDeal(imp, tgt) && !inForceRe.MatchString(s.Low[cs:ce]) {
+			// An article about a deal between the two: a rate between
+			// them not said to be the earlier one is the agreed rate.
+			deal = true
 		}
 		if tr.prev != nil && *tr.prev < tr.r.Value {
 			deal = false // a raise is never agreed
 		}
 		elim := deal && (eliminateRe.MatchString(tail(s.Low[cs:tr.r.Off], 80)) || afterRemovedRe.MatchString(s.Low[tr.r.End:]))
-		s.tariffs = append(s.tariffs, tariffReading{tariffRate: tr, imp: imp, tgt: tgt, guessed: guessed, deal: deal, eliminated: elim})
+		return tariffReading{tariffRate: tr, imp: imp, tgt: tgt, guessed: guessed, deal: deal, eliminated: elim}
 	}
-	return s.tariffs
 }
 
 // fillTariff returns the tariff events of s; agreed selects the rates set
@@ -112,6 +126,9 @@ func readTariffs(d *doc, s *sentence) []tariffReading {
 func fillTariff(d *doc, s *sentence, r *Rule, agreed bool) []candidate {
 	var out []candidate
 	for _, tr := range readTariffs(d, s) {
+		if tr.skip {
+			continue
+		}
 		imp, tgt, guessed, deal := tr.imp, tr.tgt, tr.guessed, tr.deal
 		if tr.eliminated {
 			// "the deal eliminates the 10% tariffs on cars": agreed at 0,
@@ -149,4 +166,32 @@ func fillTariff(d *doc, s *sentence, r *Rule, agreed bool) []candidate {
 		}
 	}
 	return out
+}
+
+// modalAfterRe: a modal after the rate in its clause makes it hypothetical.
+var modalAfterRe = regexp.MustCompile(`\b(could|might|may|would)\s+(?:\S+\s+)?(result|raise|cost|mean|hurt|add|lead|push|increase|lift)\b`)
+
+// inForceRe marks a rate described as the one before a deal: in force,
+// earlier, threatened.
+var inForceRe = regexp.MustCompile(`\b(current\w*|existing|still|remain\w*|had been|has been|previously|initially|originally|earlier|since|before|threat\w*|impos\w*|levied|slapped|hit|raised|hiked|increas\w*|doubl\w*|additional|extra|penalty|retaliat\w*|keep|kept|maintain\w*|left in place|leaves in place)\b`)
+
+// dealInSentence reports whether a deal word speaks for the rate at off:
+// one in the rate's clause [cs, ce), or one before it with no "following"
+// or "after" between (those open a clause about another act).
+func dealInSentence(s *sentence, off, cs, ce int) bool {
+	if !containsAny(s.Low, dealContextWords...) {
+		return false
+	}
+	for _, m := range dealContextRe.FindAllStringIndex(s.Low, -1) {
+		if m[0] >= cs && m[1] <= ce {
+			return true
+		}
+		if m[1] <= off {
+			between := s.Low[m[1]:off]
+			if !strings.Contains(between, " following ") && !strings.Contains(between, " after ") && !strings.Contains(between, " before ") && !strings.Contains(between, " since ") {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -34,7 +34,7 @@ var goodsWords = map[string]bool{
 var allTargetRe = regexp.MustCompile(`\b(all (?:countries|nations|trading partners|imports|foreign|imported)|every (?:country|nation|trading partner)|worldwide|from anywhere|across the board|all sources|baseline|blanket|imports of (?:steel|aluminum|aluminium|copper|lumber|timber|cars|autos|automobiles|trucks|pharmaceuticals|semiconductors|chips|furniture)|(?:steel|aluminum|aluminium|copper|lumber|timber|pharmaceutical|semiconductor|chip|furniture|truck) (?:imports|tariffs?|duties))\b`)
 
 // notTariffAfter follow a percentage that is no tariff rate.
-var notTariffAfter = []string{"of ", "of gdp", "of the", "of its", "of their", "of all", "of total", "of global", "of u", "of us", "of american", "of japanese", "of exports", "of imports", "stake", "share", "growth", "of sales", "of revenue", "of profits", "of the profits", "year-on-year", "year on year", "on the year", "in the first", "in the second", "in the third", "in the fourth", "drop", "decline", "rise", "increase in", "jump", "fall", "of respondents", "of voters", "of americans", "of companies", "of firms", "of consumers", "majority", "ownership", "of shipments", "of which", "chance", "probability", "inflation", "interest", "stake"}
+var notTariffAfter = []string{"of ", "tariff quota", "tariff-rate quota", "tariff rate quota", "of gdp", "of the", "of its", "of their", "of all", "of total", "of global", "of u", "of us", "of american", "of japanese", "of exports", "of imports", "stake", "share", "growth", "of sales", "of revenue", "of profits", "of the profits", "year-on-year", "year on year", "on the year", "in the first", "in the second", "in the third", "in the fourth", "drop", "decline", "rise", "increase in", "jump", "fall", "of respondents", "of voters", "of americans", "of companies", "of firms", "of consumers", "majority", "ownership", "of shipments", "of which", "chance", "probability", "inflation", "interest", "stake"}
 
 // notTariffBefore precede a percentage that is no tariff rate (averages,
 // effective rates, market moves).
@@ -60,7 +60,7 @@ func tariffRates(s *sentence) []tariffRate {
 			continue
 		}
 		ti := s.tokAt(r.Off)
-		if !nearTariffWord(s, ti) {
+		if !nearTariffWord(s, ti) && !coordinated(s, out, r) {
 			continue
 		}
 		after := s.Low[r.End:]
@@ -73,9 +73,14 @@ func tariffRates(s *sentence) []tariffRate {
 				continue
 			}
 		}
+		// "a 50% tariff, including a 25% penalty": a part of a rate
+		// already read.
+		if len(out) > 0 && precedingWord(s, ti, 3, []string{"including", "includes", "comprising", "plus"}) != "" {
+			continue
+		}
 		tr := tariffRate{r: r, tok: ti}
 		// from A to B: A is the previous rate of B.
-		if fromBefore(s, ti) {
+		if fromBefore(s, ti) && !rangeRe.MatchString(tail(s.Low[:r.Off], 30)) {
 			if j := i + 1; j < len(rates) && strings.Contains(s.Low[r.End:rates[j].Off], "to") && rates[j].Off-r.End < 40 {
 				consumed[j] = true
 				p := r.Value
@@ -100,6 +105,11 @@ func tariffRates(s *sentence) []tariffRate {
 			tr.total = true
 			for k := range out {
 				if out[k].r.Off < r.Off && incrementRe.MatchString(s.Low[max(0, out[k].r.Off-25):out[k].r.Off]) {
+					// The earlier rate is the total less the increment.
+					if tr.prev == nil && r.Value > out[k].r.Value {
+						p := r.Value - out[k].r.Value
+						tr.prev = &p
+					}
 					out = append(out[:k], out[k+1:]...)
 					break
 				}
@@ -125,7 +135,8 @@ func tariffRates(s *sentence) []tariffRate {
 
 var (
 	prevLinkRe  = regexp.MustCompile(`^[^;%]*\b(from|instead of|rather than|replacing|compared with|compared to|versus|vs|down from|up from|reduced from|cut from)\b[^;%]{0,35}$`)
-	totalRe     = regexp.MustCompile(`\b(total|totaling|totalling|combined|bringing (?:it|them|the total|the tariffs?|the rate|duties|levies)? ?to|for a total of|cumulative)\b`)
+	totalRe     = regexp.MustCompile(`\b(total|totaling|totalling|combined|(?:bringing|taking|raising|lifting) (?:it|them|the total|the tariffs?|the rate|the levy|duties|levies)? ?to|for a total of|cumulative)\b`)
+	rangeRe     = regexp.MustCompile(`\b(rang\w*|between|varying|vary)\s+(?:\S+\s+){0,2}$`)
 	incrementRe = regexp.MustCompile(`\b(additional|extra|another|further|new)\b`)
 )
 
@@ -175,31 +186,52 @@ func precedingWord(s *sentence, ti, n int, words []string) string {
 
 // tariffSides reads who imposes the tariff at rate token ti and on whom.
 // guessed reports how many of the two sides were not read from the text.
-func tariffSides(d *doc, s *sentence, ti int) (imposer, target string, guessed int) {
-	var tgt, imp *mention
+func tariffSides(d *doc, s *sentence, ti int) (imposer string, targets []string, guessed int) {
+	var target string
+	// The countries of the rate's clause speak for it; the whole sentence
+	// only when the clause names none.
+	off := s.Toks[min(ti, len(s.Toks)-1)].Off
+	cs, ce := clauseStart(s.Low, off), clauseEnd(s.Low, off)
+	var ms []*mention
 	for k := range s.Countries {
 		c := &s.Countries[k]
+		if c.Off >= cs && c.OffEnd <= ce {
+			ms = append(ms, c)
+		}
+	}
+	if len(ms) == 0 {
+		for k := range s.Countries {
+			ms = append(ms, &s.Countries[k])
+		}
+	}
+	// dist favours mentions before the rate: the subject imposes.
+	dist := func(c *mention) int {
+		if c.Tok > ti {
+			return 2 * (c.Tok - ti)
+		}
+		return ti - c.Tok
+	}
+	var tgt, imp *mention
+	for _, c := range ms {
 		if targetLike(s, c) {
 			if tgt == nil || abs(c.Tok-ti) < abs(tgt.Tok-ti) {
 				tgt = c
 			}
 		}
 	}
-	for k := range s.Countries {
-		c := &s.Countries[k]
+	for _, c := range ms {
 		if c == tgt || (tgt != nil && c.Code == tgt.Code) {
 			continue
 		}
 		if imposerLike(s, c) {
-			if imp == nil || abs(c.Tok-ti) < abs(imp.Tok-ti) {
+			if imp == nil || dist(c) < dist(imp) {
 				imp = c
 			}
 		}
 	}
 	if imp == nil {
 		// The subject: the first other country before the rate.
-		for k := range s.Countries {
-			c := &s.Countries[k]
+		for _, c := range ms {
 			if c.Tok < ti && (tgt == nil || c.Code != tgt.Code) && !targetLike(s, c) {
 				imp = c
 				break
@@ -213,15 +245,29 @@ func tariffSides(d *doc, s *sentence, ti int) (imposer, target string, guessed i
 		target = tgt.Code
 	}
 	if target == "" {
-		if allTargetRe.MatchString(s.Low) || sectorOnly(productsNear(s, ti)) {
+		switch {
+		case allTargetRe.MatchString(s.Low):
 			target = "*"
-		} else {
-			for k := range s.Countries {
-				c := &s.Countries[k]
-				if c.Code != imposer {
-					target = c.Code
-					guessed++
-					break
+		case sectorOnly(productsNear(s, ti)):
+			// "tariffs on steel" in an article about one partner are
+			// those on that partner; otherwise on every country.
+			if p := d.partner(imposer, "US"); p != "" && d.freq[p] >= 3 && d.hasDeal("US", p) {
+				target = p
+				guessed++
+			} else {
+				target = "*"
+			}
+		default:
+			if p := d.partner(imposer); p != "" && d.freq[p] >= 2 {
+				target = p
+				guessed++
+			} else {
+				for _, c := range ms {
+					if c.Code != imposer {
+						target = c.Code
+						guessed++
+						break
+					}
 				}
 			}
 		}
@@ -250,7 +296,18 @@ func tariffSides(d *doc, s *sentence, ti int) (imposer, target string, guessed i
 		target = d.partner(imposer)
 		guessed++
 	}
-	return imposer, target, guessed
+	if target == "" {
+		return imposer, nil, guessed
+	}
+	targets = []string{target}
+	if tgt != nil {
+		for _, c := range coTargets(s, ms, tgt)[1:] {
+			if c.Code != imposer {
+				targets = append(targets, c.Code)
+			}
+		}
+	}
+	return imposer, targets, guessed
 }
 
 // targetLike reports whether mention c reads as the side that pays the
@@ -263,10 +320,15 @@ func targetLike(s *sentence, c *mention) bool {
 	switch p1 {
 	case "on", "from", "against", "for", "to":
 		if p1 == "to" {
-			// "exports to the US": the importer imposes.
-			p2 := s.lowTok(c.Tok - 2)
-			if p2 == "exports" || p2 == "shipments" || p2 == "exported" || p2 == "sold" || p2 == "shipped" || s.lowTok(c.Tok-3) == "exports" {
-				return false
+			// "applied to Korean exports"; but "exports to the US": the
+			// importer imposes.
+			k := c.Tok - 2
+			if s.lowTok(k) == "the" {
+				k--
+			}
+			switch s.lowTok(k) {
+			case "applied", "apply", "applies", "applying", "extended":
+				return true
 			}
 			return false
 		}
@@ -303,7 +365,7 @@ var targetVerbs = map[string]bool{"face": true, "faces": true, "faced": true, "f
 var auxWords = map[string]bool{"now": true, "already": true, "still": true, "also": true, "will": true, "would": true, "is": true,
 	"was": true, "has": true, "had": true, "have": true, "been": true, "being": true, "set": true, "to": true, "are": true, "were": true,
 	"currently": true, "be": true, "then": true, "with": true, "getting": true, "got": true, "initially": true, "first": true,
-	"originally": true, "effectively": true, "again": true}
+	"originally": true, "effectively": true, "again": true, "previously": true, "earlier": true, "reportedly": true}
 
 // imposerLike reports whether mention c reads as the side that imposes:
 // "U.S. tariffs", "Washington's duties", "the EU imposed", "Trump".
@@ -322,6 +384,17 @@ func imposerLike(s *sentence, c *mention) bool {
 	}
 	if p1 == "by" || p1 == "into" {
 		return true
+	}
+	// "goods exported to the U.S.", "exports to America".
+	if p1 == "to" {
+		k := c.Tok - 2
+		if s.lowTok(k) == "to" {
+			k--
+		}
+		switch s.lowTok(k) {
+		case "exported", "exports", "shipped", "shipments", "sold", "entering", "bound", "sent", "goods", "products":
+			return true
+		}
 	}
 	switch next {
 	case "imposed", "imposes", "will", "would", "has", "had", "slapped", "levied", "set", "raised", "hiked", "agreed", "announced", "cut", "lowered", "reduced", "charges", "charge", "imposing", "is", "increased", "placed", "put", "added", "introduced", "kept", "keeps", "maintains":
@@ -445,4 +518,47 @@ func tail(s string, n int) string {
 		return s
 	}
 	return s[len(s)-n:]
+}
+
+// coordinated reports whether r follows a tariff rate already read in a
+// list: "25 percent on steel and 10 percent on aluminum".
+func coordinated(s *sentence, out []tariffRate, r rate) bool {
+	if len(out) == 0 {
+		return false
+	}
+	last := out[len(out)-1].r
+	between := s.Low[last.End:r.Off]
+	return len(between) < 60 && !strings.ContainsAny(between, ".;") && (strings.Contains(between, " and ") || strings.Contains(between, ", "))
+}
+
+// coTargets returns the mentions listed with target t ("on Canada and
+// Mexico", "from South Korea and Japan"), t included.
+func coTargets(s *sentence, ms []*mention, t *mention) []*mention {
+	out := []*mention{t}
+	idx := -1
+	for i, c := range ms {
+		if c == t {
+			idx = i
+		}
+	}
+	joined := func(a, b *mention) bool {
+		if b.Tok <= a.End {
+			return false
+		}
+		for k := a.End; k < b.Tok; k++ {
+			switch s.Toks[k].Low {
+			case "and", "or", ",", "the", "&":
+			default:
+				return false
+			}
+		}
+		return b.Code != a.Code
+	}
+	for i := idx + 1; i < len(ms) && joined(ms[i-1], ms[i]); i++ {
+		out = append(out, ms[i])
+	}
+	for i := idx - 1; i >= 0 && joined(ms[i], ms[i+1]); i-- {
+		out = append(out, ms[i])
+	}
+	return out
 }
