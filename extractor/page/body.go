@@ -3,6 +3,7 @@ package page
 import (
 	"sort"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/net/html"
@@ -632,7 +633,7 @@ func cleanParas(paras []string, headings []bool, title string, authors []string)
 	first := true
 	for i, p := range paras {
 		keep[i] = true
-		if utf8.RuneCountInString(p) < 120 && isFurniture(p, authors) {
+		if utf8.RuneCountInString(p) < 120 && (isFurniture(p, authors) || !hasWordChar(p)) {
 			keep[i] = false
 			continue
 		}
@@ -667,6 +668,18 @@ func cleanParas(paras []string, headings []bool, title string, authors []string)
 		out = append(out, p)
 	}
 	return out
+}
+
+// hasWordChar reports whether p holds a letter, digit or underscore (AP
+// separates parts of a story with "___"); a line of
+// separators left by dropped links does not.
+func hasWordChar(p string) bool {
+	for _, r := range p {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || r == '_' {
+			return true
+		}
+	}
+	return false
 }
 
 func isFurniture(p string, authors []string) bool {

@@ -129,8 +129,12 @@ func (d *doc) collectIn(n *html.Node, inP, inWeak bool) {
 				d.h1 = textOf(c)
 			}
 		case atom.A:
-			if hasToken(attr(c, "rel"), "author") {
+			rel := attr(c, "rel")
+			if hasToken(rel, "author") {
 				d.authors = append(d.authors, textOf(c))
+			}
+			if hasToken(rel, "tag") && d.body != nil {
+				d.dropped[c] = struct{}{} // a tag list
 			}
 		}
 		if ip := attr(c, "itemprop"); ip != "" {
@@ -183,6 +187,12 @@ func (d *doc) addItemprop(n *html.Node, prop string) {
 		if n.DataAtom != atom.Meta {
 			d.authors = append(d.authors, textOf(n))
 		}
+	default:
+		return
+	}
+	// A date or byline marked up for machines is never story text.
+	if d.body != nil && n.DataAtom != atom.Meta && n.DataAtom != atom.Article && n.DataAtom != atom.Body {
+		d.dropped[n] = struct{}{}
 	}
 }
 
