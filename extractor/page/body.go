@@ -667,7 +667,22 @@ func cleanParas(paras []string, headings []bool, title string, authors []string)
 		}
 		out = append(out, p)
 	}
+	// The last lines of a story page are often its outro: the author's
+	// Twitter, a newsletter or forum plug.
+	for len(out) > 1 {
+		last := out[len(out)-1]
+		if utf8.RuneCountInString(last) > 400 || !containsAny(strings.ToLower(last), outroParts) {
+			break
+		}
+		out = out[:len(out)-1]
+	}
 	return out
+}
+
+// outroParts mark the plugs that end story pages.
+var outroParts = []string{
+	"follow us", "follow him", "follow her", "follow me", "on twitter", "on facebook", "on instagram",
+	"newsletter", "sign up", "subscribe", "join our", "email us", "contact us",
 }
 
 // hasWordChar reports whether p holds a letter, digit or underscore (AP
