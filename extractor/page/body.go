@@ -604,7 +604,7 @@ var boilerplate = []string{
 	"all rights reserved", "copyright", "©", "join our", "like this story", "sharing is caring",
 	"don't miss", "don’t miss", "see more:", "more:", "updated", "published", "posted on",
 	"posted by", "last updated", "last modified", "first published", "reporting by", "editing by",
-	"(reporting by", "filed under", "reach the reporter", "email the author", "contact the author",
+	"(reporting by", "filed under", "filed in", "tags:", "tagged:", "topics:", "reach the reporter", "email the author", "contact the author",
 	"tempo de leitura", "lesezeit", "temps de lecture", "tiempo de lectura", "reading time",
 }
 
