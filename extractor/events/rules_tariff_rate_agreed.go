@@ -14,7 +14,7 @@ import (
 var tariffTriggerRe = regexp.MustCompile(`\b(tariffs?|duty|duties|levy|levies|tariffed)\b`)
 
 // dropOwnRe: a partner that agrees to drop its own tariffs (rate 0).
-var dropOwnRe = regexp.MustCompile(`\b(eliminate|eliminating|eliminated|remove|removing|removed|scrap|scrapping|scrapped|drop|dropping|dropped|abolish|abolishing|zero|no|lift|lifting|lifted)\b[^.;]{0,40}\b(tariffs?|duties)\b`)
+var dropOwnRe = regexp.MustCompile(`\b(?:(eliminat(?:e|es|ed|ing|ion)|remov(?:e|es|ed|ing|al)|scrap(?:s|ped|ping)?|drop(?:s|ped|ping)?|abolish(?:es|ed|ing)?|zero|no|lift(?:s|ed|ing)?|waiv(?:e|es|ed|ing)|end(?:s|ed|ing)?|axe[sd]?)\b[^.;]{0,40}\b(?:tariffs?|duties|levies)\b|(duty-free|tariff-free))`)
 
 func init() {
 	registerRules(Rule{
@@ -29,7 +29,7 @@ func init() {
 	}, Rule{
 		Name:       "tariff_rate_agreed/drop-own-tariffs",
 		Type:       schema.TariffRateAgreed,
-		Keywords:   []string{"eliminat", "remov", "scrap", "drop", "abolish", "zero", " no ", "lift"},
+		Keywords:   []string{"eliminat", "remov", "scrap", "drop", "abolish", "zero", " no ", "lift", "waiv", "end", "axe", "duty-free", "tariff-free"},
 		Also:       []string{"tariff", "dut"},
 		Window:     80,
 		Trigger:    dropOwnRe,
@@ -41,28 +41,81 @@ func init() {
 }
 
 // fillDropOwn reads "X agreed to eliminate its tariffs on U.S. goods" as X
-// agreeing to a 0% rate on the partner.
+// agreeing to a 0% rate on the partner's goods, "Y goods will enter X
+// duty-free" as X charging Y nothing, and a "zero-for-zero" deal as both.
 func fillDropOwn(d *doc, s *sentence, r *Rule, m []int) []candidate {
-	if !dealContextRe.MatchString(s.Low) || strings.Contains(s.Low[m[0]:m[1]], "non-tariff") {
+	if strings.Contains(s.Low[m[0]:m[1]], "non-tariff") {
 		return nil
 	}
-	ti := s.tokAt(m[0])
+	at := m[0]
+	cs, ce := clauseStart(s.Low, at), clauseEnd(s.Low, m[1])
+	// A rate cut to a stated rate is read by the rate rules.
+	for _, tr := range tariffRates(s) {
+		if tr.r.Off >= cs && tr.r.Off < ce && tr.r.Value > 0 {
+			return nil
+		}
+	}
+	ti := s.tokAt(at)
+	conf := r.Confidence
+	prod := productsNear(s, ti)
+	// "91% of EU exports to Mercosur, and 92% of Mercosur exports to the
+	// EU": each market drops its tariffs on the exporter's goods.
+	if pairs := exportPairs(s, -1); len(pairs) > 0 {
+		var out []candidate
+		for _, p := range pairs {
+			if dealInSentence(s, at, cs, ce) || d.hasDeal(p[0], p[1]) {
+				out = append(out, newEvent(schema.TariffRateAgreed, schema.Fields{ImposingCountry: p[0], TargetCountry: p[1], RatePct: schema.Float(0), Products: prod}, s, r.Name, conf))
+			}
+		}
+		return out
+	}
 	var imp, tgt string
+	impPerson := false
 	for k := range s.Countries {
 		c := &s.Countries[k]
-		if c.Tok < ti && imp == "" && !targetLike(s, c) {
-			imp = c.Code
+		if c.Tok < ti && !targetLike(s, c) && !goodsTarget(s, c) && s.lowTok(c.Tok-1) != "with" && !(s.lowTok(c.Tok-1) == "the" && s.lowTok(c.Tok-2) == "with") {
+			// The nearest subject before the verb; a speaker ("Trump
+			// said") only when no other is named.
+			if c.Kind != kindPerson || imp == "" || impPerson {
+				imp, impPerson = c.Code, c.Kind == kindPerson
+			}
 		}
-		if c.Tok > ti && targetLike(s, c) && tgt == "" {
+		if c.Tok > ti && tgt == "" && c.Kind != kindPerson && (targetLike(s, c) || goodsTarget(s, c)) {
 			tgt = c.Code
 		}
+	}
+	// "charge America no tariffs": the charged side is the target.
+	if w := s.lowTok(ti); (w == "no" || w == "zero") && ti >= 2 {
+		if c := s.countryAt(ti - 1); c != nil {
+			switch s.lowTok(c.Tok - 1) {
+			case "charge", "charges", "charging", "charged":
+				tgt, imp = c.Code, d.partner(c.Code)
+			}
+		}
+	}
+	if tgt == "" && imp != "" {
+		tgt = d.partner(imp)
+		conf -= 0.15
+	}
+	if imp == "" && tgt != "" {
+		imp = d.partner(tgt)
+		conf -= 0.15
 	}
 	if imp == "" || tgt == "" || imp == tgt {
 		return nil
 	}
-	f := schema.Fields{ImposingCountry: imp, TargetCountry: tgt, RatePct: schema.Float(0), Products: productsNear(s, ti)}
-	return []candidate{newEvent(schema.TariffRateAgreed, f, s, r.Name, r.Confidence)}
+	if !dealInSentence(s, at, cs, ce) && !d.hasDeal(imp, tgt) {
+		return nil // a unilateral removal is not labelled
+	}
+	out := []candidate{newEvent(schema.TariffRateAgreed, schema.Fields{ImposingCountry: imp, TargetCountry: tgt, RatePct: schema.Float(0), Products: prod}, s, r.Name, conf)}
+	if mutualRe.MatchString(s.Low) {
+		out = append(out, newEvent(schema.TariffRateAgreed, schema.Fields{ImposingCountry: tgt, TargetCountry: imp, RatePct: schema.Float(0), Products: prod}, s, r.Name, conf-0.05))
+	}
+	return out
 }
+
+// mutualRe marks an elimination by both sides.
+var mutualRe = regexp.MustCompile(`\b(zero[- ]for[- ]zero|both sides|each other|mutual\w*|reciprocally|bilateral elimination)\b`)
 
 // tariffReading is one tariff rate of a sentence with its sides and
 // whether a deal set it; both tariff rules share it (see readTariffs).
@@ -194,4 +247,38 @@ func dealInSentence(s *sentence, off, cs, ce int) bool {
 		}
 	}
 	return false
+}
+
+// exportPairs returns the (market, exporter) pairs written as "X exports to
+// Y", "X's exports to Y", "X goods into Y", "access to Y for X goods" after
+// token from.
+func exportPairs(s *sentence, from int) [][2]string {
+	var out [][2]string
+	for k := range s.Countries {
+		c := &s.Countries[k]
+		if c.Tok <= from {
+			continue
+		}
+		p1 := s.lowTok(c.Tok - 1)
+		j := c.Tok - 2
+		if p1 == "the" {
+			p1, j = s.lowTok(c.Tok-2), c.Tok-3
+		}
+		if p1 != "to" && p1 != "into" {
+			continue
+		}
+		if w := s.lowTok(j); !goodsWords[w] && w != "exported" && w != "access" && w != "sales" {
+			continue
+		}
+		// The exporter: the country named just before ("EU exports",
+		// "New Zealand's current exports").
+		for x := len(s.Countries) - 1; x >= 0; x-- {
+			e := &s.Countries[x]
+			if e.Tok < j && j-e.End <= 3 && e.Code != c.Code {
+				out = append(out, [2]string{c.Code, e.Code})
+				break
+			}
+		}
+	}
+	return out
 }
