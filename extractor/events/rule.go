@@ -235,7 +235,10 @@ func (s *sentence) cueHits() []cueHit {
 				j += i
 				end := j + len(w)
 				if (j == 0 || !isWordByte(low[j-1]) || !isWordByte(w[0])) && (end == len(low) || !isWordByte(low[end]) || !isWordByte(w[len(w)-1])) {
-					s.cues = append(s.cues, cueHit{class: c, word: w, off: j})
+					// "May" written with a capital inside a sentence is the month.
+					if !(w == "may" && j > 0 && s.Text[j] == 'M') {
+						s.cues = append(s.cues, cueHit{class: c, word: w, off: j})
+					}
 				}
 				i = j + 1
 			}
@@ -331,4 +334,19 @@ func clauseEnd(low string, i int) int {
 		}
 	}
 	return end
+}
+
+// blockedWithin is blocked with the clause cues read from offset a only: for
+// an anchor that asserts by itself ("an agreement reached in July" after
+// "he would ask ... to reflect").
+func blockedWithin(s *sentence, a, b int) string {
+	if strings.HasSuffix(strings.TrimRight(s.Low, " \"”’'"), "?") {
+		return "?"
+	}
+	for _, h := range s.cueHits() {
+		if h.off >= a && h.off+len(h.word) <= b {
+			return h.word
+		}
+	}
+	return ""
 }

@@ -61,10 +61,15 @@ func fillDeal(d *doc, s *sentence, r *Rule, m []int) []candidate {
 	// "an agreement reached in July", "the deal it struck": the
 	// participle asserts the deal whatever the clause around it says.
 	from := vm[0]
-	if nm := dealNounRe.FindAllStringIndex(s.Low[:vm[0]], -1); len(nm) > 0 && vm[0]-nm[len(nm)-1][1] <= 12 {
-		from = nm[len(nm)-1][0]
+	participle := false
+	if nm := dealNounRe.FindAllStringIndex(s.Low[:vm[0]], -1); len(nm) > 0 && vm[0]-nm[len(nm)-1][1] <= 20 {
+		from, participle = nm[len(nm)-1][0], true
 	}
-	if cue := blocked(s, from, vm[1], nil); cue != "" {
+	if participle {
+		if cue := blockedWithin(s, from, vm[1]); cue != "" {
+			return nil
+		}
+	} else if cue := blocked(s, from, vm[1], nil); cue != "" {
 		return nil
 	}
 	if containsAny(s.Low, existingWords...) && existingRe.MatchString(s.Low) && !strings.Contains(s.Low, "reached") && !strings.Contains(s.Low, "signed") {
@@ -100,19 +105,66 @@ func fillDeal(d *doc, s *sentence, r *Rule, m []int) []candidate {
 	case len(parties) == 3 && (strings.Contains(s.Low, "trilateral") || hyphenChain3(s)):
 		conf -= 0.1
 	case len(parties) > 2:
-		// Keep the pair joined by a hyphen ("U.S.-Japan deal") or by
-		// "with", else give up: lists of countries are not one deal.
-		pair := hyphenPair(s)
-		if pair == nil {
+		// Keep the pair joined by a hyphen ("U.S.-Japan deal"), or the
+		// subject and the partners after "with" ("the U.S. reached deals
+		// with Japan and the Philippines"); lists of countries are not
+		// one deal.
+		if pair := hyphenPair(s); pair != nil {
+			parties = pair
+		} else if pairs := withPairs(s, s.tokAt(vm[0])); len(pairs) > 0 {
+			var out []candidate
+			for _, p := range pairs {
+				c := newEvent(schema.TradeDealReached, schema.Fields{Parties: p, Name: dealName(s, m)}, s, r.Name, conf-0.1)
+				c.ev.OccurredOn = occurred(s, vm[0])
+				out = append(out, c)
+			}
+			return out
+		} else {
 			return nil
 		}
-		parties = pair
 		conf -= 0.1
 	}
 	f := schema.Fields{Parties: parties, Name: dealName(s, m)}
 	c := newEvent(schema.TradeDealReached, f, s, r.Name, conf)
 	c.ev.OccurredOn = occurred(s, vm[0])
 	return []candidate{c}
+}
+
+// withPairs returns the deals of "X reached a deal with Y (and Z)": the
+// subject before the verb at token vt, paired with each partner listed
+// after "with".
+func withPairs(s *sentence, vt int) [][]string {
+	subj := ""
+	for _, c := range s.Countries {
+		if c.Tok < vt {
+			subj = c.Code // the nearest before the verb
+		}
+	}
+	if subj == "" {
+		return nil
+	}
+	var out [][]string
+	for k := range s.Countries {
+		c := &s.Countries[k]
+		p := s.lowTok(c.Tok - 1)
+		if p == "the" {
+			p = s.lowTok(c.Tok - 2)
+		}
+		if c.Tok <= vt || p != "with" || c.Code == subj {
+			continue
+		}
+		ms := make([]*mention, len(s.Countries))
+		for i := range s.Countries {
+			ms[i] = &s.Countries[i]
+		}
+		for _, x := range coTargets(s, ms, c) {
+			if x.Code != subj {
+				out = append(out, sortedCodes([]string{subj, x.Code}))
+			}
+		}
+		break
+	}
+	return out
 }
 
 // hyphenPair returns the two codes of "U.S.-Japan" or "EU-Mercosur".

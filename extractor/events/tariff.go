@@ -335,6 +335,14 @@ func targetLike(s *sentence, c *mention) bool {
 		return true
 	}
 	next := s.lowTok(c.End)
+	// "raises China levies", "cut China tariffs": tariffs on China.
+	if c.Kind == kindName && strongTariffWords[next] {
+		switch p1 {
+		case "raise", "raises", "raised", "raising", "hike", "hikes", "hiked", "cut", "cuts", "cutting", "lower", "lowers", "lowered",
+			"slash", "slashes", "slashed", "increase", "increases", "increased", "reduce", "reduces", "reduced", "double", "doubles", "doubled":
+			return true
+		}
+	}
 	if (c.Kind == kindDemonym || c.Poss || c.Kind == kindName) && goodsWords[next] {
 		// "Japanese goods", "China's exports"; but not "U.S. imports" which
 		// is the importer speaking.
@@ -486,7 +494,7 @@ func sectorOnly(prod string) bool {
 
 // afterThreatRe: a rate described as threatened, proposed or looming.
 var afterThreatRe = regexp.MustCompile(`^[^.;,]{0,40}?\b(threatened|proposed|planned|looming|mooted|floated|announced earlier|initially proposed)\b`)
-var beforeThreatRe = regexp.MustCompile(`\b(threatened|proposed|looming|potential|possible|hypothetical|mooted|initially proposed|planned)\s+(?:\S+\s+){0,2}$`)
+var beforeThreatRe = regexp.MustCompile(`\b(threatened|proposed|looming|potential|possible|hypothetical|mooted|initially proposed|planned|expected|anticipated|dodge|dodged|avoid|avoided|avoiding|escape|escaped|spared|exempted|exempt)\s+(?:\S+\s+){0,3}$`)
 
 // eliminateRe: a deal that removes a tariff (to zero).
 var eliminateRe = regexp.MustCompile(`\b(eliminat\w*|scrap\w*|remov\w*|abolish\w*|lift\w*|cancel\w*|drop\w*|waiv\w*|exempt\w*)\s+(?:\S+\s+){0,4}$`)
