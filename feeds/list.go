@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"go.uber.org/zap"
 	"golang.org/x/net/html/charset"
 
 	"github.com/newsevents/newsevents/internal/config"
@@ -188,4 +189,22 @@ func ShardOf(url string, n int) int {
 		}
 	}
 	return best
+}
+
+// SchedulerOptionsFromConfig maps the configuration to SchedulerOptions.
+func SchedulerOptionsFromConfig(cfg config.Config, log *zap.Logger) SchedulerOptions {
+	return SchedulerOptions{
+		Interval:     cfg.Poll.Interval.D(),
+		MinInterval:  cfg.Poll.MinInterval.D(),
+		MaxInterval:  cfg.Poll.MaxInterval.D(),
+		MaxBackoff:   cfg.Poll.MaxBackoff.D(),
+		Pollers:      cfg.Poll.Pollers,
+		MaxFeedBytes: cfg.Poll.MaxFeedBytes,
+		Logger:       log,
+	}
+}
+
+// StoreOptionsFromConfig maps the configuration to StoreOptions.
+func StoreOptionsFromConfig(cfg config.Config, log *zap.Logger) StoreOptions {
+	return StoreOptions{Retention: cfg.Retention.D(), Logger: log}
 }
