@@ -1,0 +1,110 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/newsevents/newsevents/feeds"
+)
+
+func writeFeedState(t *testing.T, dir string) *feeds.Store {
+	t.Helper()
+	st, err := feeds.OpenStore(dir, feeds.StoreOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	states := []feeds.FeedState{
+		{URL: "https://ok.example/rss", Name: "Steady wire", LastPoll: now, LastSuccess: now.Add(-4 * time.Minute), NextPoll: now.Add(6 * time.Minute), ItemsSeen: 12},
+		{URL: "https://down.example/rss", LastPoll: now, LastSuccess: now.Add(-26 * time.Hour), NextPoll: now.Add(2 * time.Hour), Failures: 5,
+			LastError: "GET https://down.example/rss: HTTP 503 Service Unavailable (retry after 2h0m0s)", LastErrorAt: now.Add(-time.Minute)},
+	}
+	for _, s := range states {
+		if err := st.SavePoll(s, nil, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := st.MarkDone(feeds.Item{FeedURL: "https://ok.example/rss", GUID: "1", Link: "https://ok.example/1"}, ""); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+func TestFeedsStatus(t *testing.T) {
+	dir := t.TempDir()
+	writeFeedState(t, dir).Close()
+	tests := []struct {
+		name string
+		args []string
+		want []string
+		not  []string
+	}{
+		{name: "table", args: []string{"status", "--state-dir", dir},
+			want: []string{"Steady wire <https://ok.example/rss>", "https://down.example/rss", "failing", "HTTP 503", "retry after", "2 feeds, 1 failing", "4m ago", "in 5m"}},
+		{name: "failing only", args: []string{"status", "--state-dir", dir, "--failing"},
+			want: []string{"https://down.example/rss"}, not: []string{"ok.example"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out, errb bytes.Buffer
+			if err := cmdFeeds(context.Background(), tt.args, &out, &errb); err != nil {
+				t.Fatalf("%v (stderr %s)", err, errb.String())
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(out.String(), w) {
+					t.Errorf("output lacks %q:\n%s", w, out.String())
+				}
+			}
+			for _, n := range tt.not {
+				if strings.Contains(out.String(), n) {
+					t.Errorf("output has %q:\n%s", n, out.String())
+				}
+			}
+		})
+	}
+}
+
+func TestFeedsStatusJSONWhileRunning(t *testing.T) {
+	dir := t.TempDir()
+	st := writeFeedState(t, dir) // held open, as by a running newsevents
+	defer st.Close()
+	var out, errb bytes.Buffer
+	err := cmdFeeds(context.Background(), []string{"status", "--state-dir", dir, "--json"}, &out, &errb)
+	if err == nil {
+		t.Fatal("no error although the state is locked and there is no snapshot")
+	}
+	if err := st.WriteSnapshot(time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if err := cmdFeeds(context.Background(), []string{"status", "--state-dir", dir, "--json"}, &out, &errb); err != nil {
+		t.Fatal(err)
+	}
+	var rep struct {
+		Source string
+		Feeds  []feeds.FeedState
+	}
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+		t.Fatalf("%v: %s", err, out.String())
+	}
+	if rep.Source != "snapshot" || len(rep.Feeds) != 2 || rep.Feeds[0].URL != "https://down.example/rss" || rep.Feeds[0].Failures != 5 || rep.Feeds[1].Done != 1 {
+		t.Errorf("status %+v", rep)
+	}
+	if !strings.Contains(errb.String(), "snapshot") {
+		t.Errorf("stderr does not say the snapshot is shown: %q", errb.String())
+	}
+}
+
+func TestFeedsUsage(t *testing.T) {
+	var out, errb bytes.Buffer
+	if err := cmdFeeds(context.Background(), []string{"list"}, &out, &errb); err != errUsage {
+		t.Errorf("err %v, want errUsage", err)
+	}
+	if err := cmdFeeds(context.Background(), []string{"status", "--state-dir", t.TempDir() + "/missing"}, &out, &errb); err == nil {
+		t.Error("no error for a state dir without state")
+	}
+}
