@@ -5,6 +5,8 @@ import (
 	"os"
 	"testing"
 	"time"
+
+	"github.com/newsevents/newsevents/schema"
 )
 
 func TestDbg(t *testing.T) {
@@ -14,7 +16,11 @@ func TestDbg(t *testing.T) {
 	}
 	e, _ := New()
 	for _, ev := range e.Extract(Document{Text: s, Published: time.Date(2025, 8, 28, 0, 0, 0, 0, time.UTC)}) {
-		fmt.Printf("%s %s conf=%.2f rule=%s\n", ev.Type, describeFields(ev.Fields), ev.Confidence, ev.Rule)
+		prev := ""
+		if ev.PreviousRatePct != nil {
+			prev = fmt.Sprint(*ev.PreviousRatePct)
+		}
+		fmt.Printf("%s prev=%s conf=%.2f rule=%s\n", schema.Key(ev.Type, ev.Fields), prev, ev.Confidence, ev.Rule)
 	}
 	d := e.analyse(s, time.Time{})
 	for _, x := range d.sents {
@@ -22,4 +28,18 @@ func TestDbg(t *testing.T) {
 	}
 }
 
-func describeFields(f interface{}) string { return fmt.Sprintf("%+v", f) }
+func TestDbgTariff(t *testing.T) {
+	s := os.Getenv("DBGT")
+	if s == "" {
+		t.Skip()
+	}
+	e, _ := New()
+	d := e.analyse(s, time.Time{})
+	for _, x := range d.sents {
+		fmt.Printf("rates %+v\n", x.Rates)
+		for _, tr := range tariffRates(x) {
+			imp, tg, g := tariffSides(d, x, tr.tok)
+			fmt.Printf("tr %+v blocked=%q imp=%s tgt=%v g=%d\n", tr.r, blocked(x, tr.r.Off, tr.r.End, nil), imp, tg, g)
+		}
+	}
+}

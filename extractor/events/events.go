@@ -146,7 +146,10 @@ type doc struct {
 	// when a sentence leaves one side implicit.
 	freq  map[string]int
 	deals map[[2]string]bool // pairs with a deal; see hasDeal
-	eng   *Engine
+	// imposers counts the countries named as authors of tariffs; see
+	// imposerPrior.
+	imposers map[string]int
+	eng      *Engine
 }
 
 // sentence is one sentence with what the normalisers found in it.

@@ -135,7 +135,11 @@ func readTariffs(d *doc, s *sentence) []tariffReading {
 	}
 	s.tariffsDone = true
 	for _, tr := range tariffRates(s) {
-		if cue := blocked(s, tr.r.Off, tr.r.End, nil); cue != "" {
+		classes := allCues
+		if assertedRateRe.MatchString(s.Low[tr.r.End:]) {
+			classes = []cueClass{cueCondition, cueQuestion, cueNegation}
+		}
+		if cue := blocked(s, tr.r.Off, tr.r.End, classes); cue != "" {
 			continue
 		}
 		if afterThreatRe.MatchString(s.Low[tr.r.End:]) || beforeThreatRe.MatchString(tail(s.Low[:tr.r.Off], 60)) {
@@ -161,7 +165,7 @@ func readTariff(d *doc, s *sentence, tr tariffRate, imp, tgt string, guessed int
 			return tariffReading{skip: true} // "a 10% tariff on wine could raise prices"
 		}
 		deal := dealInSentence(s, tr.r.Off, cs, ce)
-		if !deal && !tr.current && d.hasDeal(imp, tgt) {
+		if !deal && d.hasDeal(imp, tgt) {
 			// An article about a deal between the two: a cut is the agreed
 			// rate; so is a rate not said to be the earlier one, in force,
 			// threatened or newly imposed.

@@ -238,6 +238,30 @@ func tariffSides(d *doc, s *sentence, ti int) (imposer string, targets []string,
 			}
 		}
 	}
+	if imp == nil {
+		// The subject of a clause that reports the rate: "China said it
+		// would impose 84% tariffs"; the first country named that is no
+		// target (a speaker only when no other is named).
+		targets := map[*mention]bool{}
+		all := make([]*mention, len(s.Countries))
+		for k := range s.Countries {
+			all[k] = &s.Countries[k]
+		}
+		for _, c := range all {
+			if targetLike(s, c) {
+				for _, x := range coTargets(s, all, c) {
+					targets[x] = true
+				}
+			}
+		}
+		for _, c := range all {
+			if c.Tok < ti && c.Off < cs && (tgt == nil || c.Code != tgt.Code) && !targets[c] {
+				if imp == nil || (imp.Kind == kindPerson && c.Kind != kindPerson) {
+					imp = c
+				}
+			}
+		}
+	}
 	if imp != nil {
 		imposer = imp.Code
 	}
@@ -272,25 +296,18 @@ func tariffSides(d *doc, s *sentence, ti int) (imposer string, targets []string,
 			}
 		}
 	}
-	if imposer == "" {
-		if target != "" && target != "US" && target != "*" {
-			// Tariffs named without their author in trade news of the
-			// period are those of the United States when the article is
-			// about it.
-			if d.freq["US"] > 0 {
-				imposer = "US"
-			} else {
-				imposer = d.partner(target)
-			}
-			guessed++
-		} else if target == "*" {
-			if d.freq["US"] >= 2 {
-				imposer = "US"
-			} else {
-				imposer = d.partner()
-			}
-			guessed++
+	if imposer == "" && target != "" {
+		// A tariff named without its author: the article's usual author
+		// of tariffs (see imposerPrior), else the United States when the
+		// article names it, else the article's other main country.
+		imposer = d.imposerPrior(target)
+		if imposer == "" && d.freq["US"] > 0 && target != "US" {
+			imposer = "US"
 		}
+		if imposer == "" {
+			imposer = d.partner(target, "*")
+		}
+		guessed++
 	}
 	if target == "" && imposer != "" {
 		target = d.partner(imposer)
@@ -569,4 +586,34 @@ func coTargets(s *sentence, ms []*mention, t *mention) []*mention {
 		out = append(out, ms[i])
 	}
 	return out
+}
+
+// assertedRateRe: a rate whose noun phrase asserts it whatever the clause
+// around says ("to soften the 39% tariff imposed by Trump").
+var assertedRateRe = regexp.MustCompile(`^[^,;.]{0,30}?\b(imposed|levied|introduced|slapped|applied|in place|in force|in effect|took effect|already)\b`)
+
+// imposerPrior returns the country the article most often names as the
+// author of a tariff ("China imposed", "U.S. tariffs"), other than not.
+func (d *doc) imposerPrior(not string) string {
+	if d.imposers == nil {
+		d.imposers = map[string]int{}
+		for _, s := range d.sents {
+			if !containsAny(s.Low, "tariff", "dut", "levy", "levies") {
+				continue
+			}
+			for k := range s.Countries {
+				c := &s.Countries[k]
+				if c.Kind != kindPerson && imposerLike(s, c) && !targetLike(s, c) {
+					d.imposers[c.Code]++
+				}
+			}
+		}
+	}
+	best, n := "", 0
+	for c, k := range d.imposers {
+		if c != not && (k > n || (k == n && c < best)) {
+			best, n = c, k
+		}
+	}
+	return best
 }
