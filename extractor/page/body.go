@@ -408,6 +408,7 @@ type writer struct {
 	cur      strings.Builder
 	space    bool
 	heading  bool // the current paragraph is a heading
+	edge     bool // an inline element began or ended since the last text
 }
 
 func (w *writer) text(s string) {
@@ -425,8 +426,13 @@ func (w *writer) text(s string) {
 		if start < 0 {
 			if w.space && w.cur.Len() > 0 {
 				w.cur.WriteByte(' ')
+			} else if w.edge && w.cur.Len() > 0 && cjkEdge(w.cur.String(), s[i:]) {
+				// CJK text has no spaces: keep a linked or marked
+				// phrase apart from the words around it.
+				w.cur.WriteByte(' ')
 			}
 			w.space = false
+			w.edge = false
 			start = i
 		}
 	}
@@ -443,6 +449,18 @@ func (w *writer) flush() {
 	}
 	w.space = false
 	w.heading = false
+}
+
+// cjkEdge reports whether the text before and after an inline element's
+// edge meet with a Chinese, Japanese or Korean character on either side.
+func cjkEdge(before, after string) bool {
+	r1, _ := utf8.DecodeLastRuneInString(before)
+	r2, _ := utf8.DecodeRuneInString(after)
+	return isCJK(r1) || isCJK(r2)
+}
+
+func isCJK(r rune) bool {
+	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul)
 }
 
 func isHeading(a atom.Atom) bool {
@@ -480,7 +498,9 @@ func (s *scorer) write(w *writer, n *html.Node) {
 				s.write(w, c)
 				w.flush()
 			} else {
+				w.edge = true
 				s.write(w, c)
+				w.edge = true
 			}
 		}
 	}

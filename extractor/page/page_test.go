@@ -386,3 +386,31 @@ func TestParseDate(t *testing.T) {
 		})
 	}
 }
+
+// TestCJKInlineEdges keeps a linked phrase apart from the CJK text around
+// it (CJK has no spaces), and leaves Latin words as written.
+func TestCJKInlineEdges(t *testing.T) {
+	tests := []struct {
+		give string
+		want string
+	}{
+		{`<p>パスワード管理ソフト<a href="/k">KeePass</a>の起動キーと同じなのです。今回はその話をします。</p>`, "パスワード管理ソフト KeePass の起動キーと同じなのです。今回はその話をします。"},
+		{`<p>The port of <a href="/r">Rotter</a>dam said volumes rose by a tenth in the quarter.</p>`, "The port of Rotterdam said volumes rose by a tenth in the quarter."},
+		{`<p>Freight rates <b>eased</b> again, brokers said on Monday.</p>`, "Freight rates eased again, brokers said on Monday."},
+	}
+	x, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range tests {
+		t.Run(tt.want, func(t *testing.T) {
+			art, err := x.Extract([]byte("<html><body><article>"+tt.give+"</article></body></html>"), Meta{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if art.Body != tt.want {
+				t.Errorf("body = %q, want %q", art.Body, tt.want)
+			}
+		})
+	}
+}
