@@ -1,6 +1,7 @@
 package page
 
 import (
+	"regexp"
 	"sort"
 	"strings"
 	"unicode"
@@ -633,7 +634,12 @@ var boilerplate = []string{
 var furnitureParts = []string{
 	"getty images", "| reuters", "/ap photo", "(ap photo", "ap photo/", "photo by ", "image credit",
 	"(credit:", "contributed to this report", "min read", "minute read", "minutes read",
+	"publicado por", "publicado el", "publicado em", "publié le", "pubblicato il", "veröffentlicht am",
 }
+
+// dateLineRE starts a line that begins with a numeric date ("05/10/2018 -
+// Published by ...").
+var dateLineRE = regexp.MustCompile(`^(?:\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2})\b`)
 
 // bylineRoles end a "Name, Role" byline.
 var bylineRoles = []string{"writer", "correspondent", "reporter", "editor", "associated press", "reuters", "staff"}
@@ -731,6 +737,9 @@ func isFurniture(p string, authors []string) bool {
 		if strings.Contains(l, b) {
 			return true
 		}
+	}
+	if dateLineRE.MatchString(p) {
+		return true
 	}
 	if strings.Count(p, "»") >= 2 || strings.Count(p, " > ") >= 2 || strings.Count(p, " / ") >= 3 {
 		return true // a breadcrumb trail
