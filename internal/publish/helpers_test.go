@@ -18,6 +18,7 @@ func readAll(ctx context.Context, t *testing.T, conn Conn, topics ...string) []k
 	t.Helper()
 	var out []kafka.Message
 	client := conn.Client()
+	defer CloseClient(client)
 	for _, topic := range topics {
 		parts, err := conn.Partitions(ctx, topic)
 		if err != nil {

@@ -486,7 +486,13 @@ func (p *Publisher) CloseContext(ctx context.Context) error {
 		p.closeErr = make(chan error, 1)
 		close(p.stop)
 		<-p.watchDone
-		go func() { p.closeErr <- p.w.Close() }()
+		go func() {
+			err := p.w.Close()
+			if t, ok := p.w.Transport.(*kafka.Transport); ok {
+				t.CloseIdleConnections()
+			}
+			p.closeErr <- err
+		}()
 	})
 	select {
 	case err := <-p.closeErr:

@@ -57,6 +57,14 @@ func (c Conn) Client() *kafka.Client {
 	return &kafka.Client{Addr: kafka.TCP(c.Brokers...), Timeout: 10 * time.Second, Transport: c.Transport()}
 }
 
+// CloseClient closes the idle connections of a client made by Client,
+// which its transport otherwise keeps with a goroutine per broker.
+func CloseClient(c *kafka.Client) {
+	if t, ok := c.Transport.(*kafka.Transport); ok {
+		t.CloseIdleConnections()
+	}
+}
+
 // ParseCompression reads none, gzip, snappy, lz4 or zstd ("" is none).
 func ParseCompression(s string) (kafka.Compression, error) {
 	switch strings.ToLower(strings.TrimSpace(s)) {

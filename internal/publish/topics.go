@@ -79,6 +79,7 @@ func ProvisionTopics(ctx context.Context, conn Conn, specs []TopicSpec, opts Pro
 		log = zap.NewNop()
 	}
 	client := conn.Client()
+	defer CloseClient(client)
 	names := make([]string, len(specs))
 	for i, s := range specs {
 		names[i] = s.Name
@@ -238,7 +239,9 @@ func describeConfigs(ctx context.Context, client *kafka.Client, specs []TopicSpe
 // Topics that exist are left as they are; see ProvisionTopics for the
 // checked version.
 func EnsureTopics(ctx context.Context, brokers []string, specs []TopicSpec) error {
-	return createTopics(ctx, Conn{Brokers: brokers}.Client(), specs)
+	client := Conn{Brokers: brokers}.Client()
+	defer CloseClient(client)
+	return createTopics(ctx, client, specs)
 }
 
 // Partitions returns the partition ids of topic.
@@ -248,7 +251,9 @@ func Partitions(ctx context.Context, brokers []string, topic string) ([]int, err
 
 // Partitions returns the partition ids of topic.
 func (c Conn) Partitions(ctx context.Context, topic string) ([]int, error) {
-	md, err := c.Client().Metadata(ctx, &kafka.MetadataRequest{Topics: []string{topic}})
+	client := c.Client()
+	defer CloseClient(client)
+	md, err := client.Metadata(ctx, &kafka.MetadataRequest{Topics: []string{topic}})
 	if err != nil {
 		return nil, fmt.Errorf("metadata of %s from %v: %w", topic, c.Brokers, err)
 	}
