@@ -169,7 +169,7 @@ func readTariff(d *doc, s *sentence, tr tariffRate, imp, tgt string, guessed int
 			// An article about a deal between the two: a cut is the agreed
 			// rate; so is a rate not said to be the earlier one, in force,
 			// threatened or newly imposed.
-			near := s.Low[max(cs, tr.r.Off-60):min(ce, tr.r.End+30)]
+			near := s.Low[max(cs, tr.r.Off-100):min(ce, tr.r.End+30)]
 			switch {
 			case tr.prev != nil && *tr.prev > tr.r.Value:
 				deal = true
@@ -239,7 +239,7 @@ var modalAfterRe = regexp.MustCompile(`\b(could|might|may|would)\s+(?:\S+\s+)?(r
 
 // inForceRe marks a rate described as the one before a deal: in force,
 // earlier, threatened.
-var inForceRe = regexp.MustCompile(`\b(current\w*|existing|still|remain\w*|had been|has been|previously|initially|originally|earlier|since|before|threat\w*|impos\w*|levied|slapped|hit|raised|hiked|increas\w*|doubl\w*|additional|extra|penalty|retaliat\w*|keep|kept|maintain\w*|in place|paying|announced|unveiled|letters?|would see|took effect|went into effect|came into effect|in effect|escalat\w*)\b`)
+var inForceRe = regexp.MustCompile(`\b(current\w*|existing|still|remain\w*|had been|has been|previously|initially|originally|earlier|since|before|threat\w*|impos\w*|levied|slapped|hit|raised|hiked|increas\w*|doubl\w*|additional|extra|penalty|retaliat\w*|keep|kept|maintain\w*|in place|paying|announced|unveiled|letters?|would see|took effect|went into effect|came into effect|in effect|escalat\w*|blow|facing|faces|faced)\b`)
 
 // dealInSentence reports whether a deal word speaks for the rate at off:
 // one in the rate's clause [cs, ce), or one before it with no "following"

@@ -67,6 +67,9 @@ func tariffRates(s *sentence) []tariffRate {
 		if hasPrefixAny(strings.TrimLeft(after, " "), notTariffAfter) {
 			continue
 		}
+		if ti > 0 && strongTariffWords[s.Toks[ti-1].Low] && precedingWord(s, ti-1, 3, []string{"cut", "cuts", "raise", "raises", "hike", "hikes", "lower", "lowers", "slash", "slashes"}) != "" {
+			continue // "to cut China tariffs 10%": a change, not a rate
+		}
 		if k := precedingWord(s, ti, 3, notTariffBefore); k != "" {
 			// "up to 15%" is a cap, still a rate; "by 10%" an increase.
 			if !(k == "up" && s.lowTok(ti-1) == "to") {
@@ -187,6 +190,14 @@ func precedingWord(s *sentence, ti, n int, words []string) string {
 // tariffSides reads who imposes the tariff at rate token ti and on whom.
 // guessed reports how many of the two sides were not read from the text.
 func tariffSides(d *doc, s *sentence, ti int) (imposer string, targets []string, guessed int) {
+	if len(s.Countries) == 0 && !allTargetRe.MatchString(s.Low) && !sectorOnly(productsNear(s, ti)) {
+		// "There will be a 100% tariff on rapeseed oil" after "China
+		// said it will impose tariffs on imports from Canada": the sides
+		// of the tariff sentence just before.
+		if imp, tgt := d.sidesBefore(s.Index); imp != "" {
+			return imp, []string{tgt}, 1
+		}
+	}
 	var target string
 	// The countries of the rate's clause speak for it; the whole sentence
 	// only when the clause names none.
@@ -214,7 +225,7 @@ func tariffSides(d *doc, s *sentence, ti int) (imposer string, targets []string,
 	var tgt, imp *mention
 	for _, c := range ms {
 		if targetLike(s, c) {
-			if tgt == nil || abs(c.Tok-ti) < abs(tgt.Tok-ti) {
+			if tgt == nil || dist(c) < dist(tgt) {
 				tgt = c
 			}
 		}
@@ -616,4 +627,26 @@ func (d *doc) imposerPrior(not string) string {
 		}
 	}
 	return best
+}
+
+// sidesBefore returns the sides of the nearest tariff statement among the
+// two sentences before sentence i that names both of them.
+func (d *doc) sidesBefore(i int) (imposer, target string) {
+	for k := i - 1; k >= 0 && k >= i-2; k-- {
+		p := d.sents[k]
+		if len(p.Countries) == 0 {
+			continue
+		}
+		for ti, t := range p.Toks {
+			if !strongTariffWords[t.Low] {
+				continue
+			}
+			imp, tgts, g := tariffSides(d, p, ti)
+			if g == 0 && imp != "" && len(tgts) == 1 && tgts[0] != imp {
+				return imp, tgts[0]
+			}
+			break
+		}
+	}
+	return "", ""
 }
