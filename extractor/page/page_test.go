@@ -414,3 +414,41 @@ func TestCJKInlineEdges(t *testing.T) {
 		})
 	}
 }
+
+// TestConcurrentExtract shares one extractor between goroutines (run with
+// -race).
+func TestConcurrentExtract(t *testing.T) {
+	x, err := NewWithOptions(Options{Rules: []SiteRule{{Domain: "news.example", Drop: []string{".promo"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := []byte(`<html><body><article><p>Freight rates on the northern routes eased for a third week, brokers said.</p><p class="promo">Get our app</p></article></body></html>`)
+	want := "Freight rates on the northern routes eased for a third week, brokers said."
+	errs := make(chan error, 8)
+	for range 8 {
+		go func() {
+			for range 20 {
+				art, err := x.Extract(page, Meta{URL: "https://news.example/a"})
+				if err == nil && art.Body != want {
+					err = errors.New("body = " + art.Body)
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+func TestNewWithOptionsRejectsNegativeLimit(t *testing.T) {
+	if _, err := NewWithOptions(Options{MaxBytes: -1}); err == nil {
+		t.Error("NewWithOptions accepted a negative size limit")
+	}
+}
