@@ -12,7 +12,7 @@ import (
 
 var (
 	tripVerbRe = regexp.MustCompile(`\b(cancel(?:l?ed|s|l?ing|lation)?|call(?:ed|s|ing)? off|scrap(?:ped|s|ping)?|postpone(?:d|s|ment)?|postponing|delay(?:ed|s)?|put off|push(?:ed|es)? back|rescheduled?|shelved?|axed|called-off)\b`)
-	tripNounRe = regexp.MustCompile(`\b(trip|trips|visit|visits|visiting|travel|travels|tour|journey|flight|mission|talks|meeting|meetings|summit|delegation|voyage|going|mission)\b`)
+	tripNounRe = regexp.MustCompile(`\b(trip|trips|visit|visits|visiting|travel|travels|tour|journey|flight|mission|talks|meeting|meetings|summit|delegation|voyage|going|negotiations|round)\b`)
 	// remoteRe marks meetings that need no travel.
 	remoteRe = regexp.MustCompile(`\b(video|virtual|phone|call|online|teleconference|videoconference)\b`)
 )
@@ -45,7 +45,7 @@ var baseForms = map[string]bool{"cancel": true, "call off": true, "scrap": true,
 	"push back": true, "reschedule": true, "shelve": true}
 
 func fillTrip(d *doc, s *sentence, r *Rule, m []int) []candidate {
-	if baseForms[s.Low[m[0]:m[1]]] {
+	if baseForms[s.Low[m[0]:m[1]]] && !decidedRe.MatchString(tail(s.Low[:m[0]], 30)) {
 		return nil
 	}
 	vt := s.tokAt(m[0])
@@ -65,6 +65,30 @@ func fillTrip(d *doc, s *sentence, r *Rule, m []int) []candidate {
 	}
 	noun := s.Toks[nounTok].Low
 	conf := r.Confidence
+	// A summit called off by its host: each named guest is a traveller.
+	if hm := hostRe.FindStringIndex(s.Low); hm != nil && (noun == "summit" || noun == "meeting" || noun == "talks") {
+		var host *mention
+		for k := range s.Countries {
+			if s.Countries[k].OffEnd <= hm[0] {
+				host = &s.Countries[k]
+			}
+		}
+		if host != nil {
+			var out []candidate
+			seen := map[string]bool{host.Code: true}
+			for _, c := range s.Countries {
+				if seen[c.Code] {
+					continue
+				}
+				seen[c.Code] = true
+				f := schema.Fields{TravelerCountry: c.Code, DestinationCountry: host.Code, Status: tripStatus(s.Low[m[0]:m[1]])}
+				ev := newEvent(schema.TripCancelled, f, s, r.Name, conf-0.1)
+				ev.ev.OccurredOn = occurred(s, m[0])
+				out = append(out, ev)
+			}
+			return out
+		}
+	}
 	// Destination: "to X", "in X", "visit X", "X visit", "with X".
 	dest := ""
 	var destM *mention
@@ -134,6 +158,9 @@ func fillTrip(d *doc, s *sentence, r *Rule, m []int) []candidate {
 	if (noun == "talks" || noun == "meeting" || noun == "meetings" || noun == "summit") && destM == nil {
 		conf -= 0.1
 	}
+	if (noun == "negotiations" || noun == "round") && (destM == nil || destM.Kind != kindCapital) {
+		return nil // a round of talks is a trip only where it is held abroad
+	}
 	f := schema.Fields{
 		TravelerCountry:    trav,
 		DestinationCountry: dest,
@@ -145,6 +172,13 @@ func fillTrip(d *doc, s *sentence, r *Rule, m []int) []candidate {
 	c.ev.OccurredOn = occurred(s, m[0])
 	return []candidate{c}
 }
+
+// decidedRe: a base form that still asserts the act ("forced him to
+// cancel", "decided to postpone").
+var decidedRe = regexp.MustCompile(`\b(forced|decided|had|opted|chose|was forced|were forced)\s+(?:(?:him|her|them|it|us|me)\s+)?to\s+$`)
+
+// hostRe finds the host of a summit: "Japan, which was to host the summit".
+var hostRe = regexp.MustCompile(`\b(host|hosts|hosting|hosted)\b`)
 
 var reasonRe = regexp.MustCompile(`\b(?:due to|because of|over|amid|citing|after)\s+([^.;,]{4,80})`)
 
