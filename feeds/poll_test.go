@@ -405,3 +405,50 @@ func TestShutdownDuringEmit(t *testing.T) {
 		}
 	})
 }
+
+// TestPoliteToOneHost: feeds sharing a host are polled at most 1 request/s
+// and 2 at a time, and queueing for the host does not count against the
+// request timeout (no feed fails for waiting its turn).
+func TestPoliteToOneHost(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var inFlight, peak atomic.Int32
+		client, rec := startSite(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			n := inFlight.Add(1)
+			for p := peak.Load(); n > p && !peak.CompareAndSwap(p, n); p = peak.Load() {
+			}
+			time.Sleep(1500 * time.Millisecond)
+			inFlight.Add(-1)
+			fmt.Fprint(w, rss("", rssItem{Title: "x", Link: "https://busy.example" + r.URL.Path + "/1", GUID: r.URL.Path}))
+		}), fetch.Options{PerHostRate: 1, PerHostConcurrency: 2, Timeout: 3 * time.Second})
+		store, err := OpenStore(t.TempDir(), StoreOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer store.Close()
+		var fs []Feed
+		for i := range 12 {
+			fs = append(fs, Feed{URL: fmt.Sprintf("http://busy.example/feed/%d", i)})
+		}
+		if err := newTestScheduler(t, client, store, fs, SchedulerOptions{Pollers: 8}).Run(t.Context(), true, (&sink{}).emit, nil); err != nil {
+			t.Fatal(err)
+		}
+		reqs := rec.requests("")
+		if len(reqs) != 12 {
+			t.Fatalf("%d requests, want 12", len(reqs))
+		}
+		for i := 1; i < len(reqs); i++ {
+			if gap := reqs[i].At.Sub(reqs[i-1].At); gap < time.Second {
+				t.Errorf("requests %d and %d to one host %s apart, want at least 1s", i-1, i, gap)
+			}
+		}
+		if p := peak.Load(); p > 2 {
+			t.Errorf("%d requests in flight to one host, want at most 2", p)
+		}
+		states, _ := store.Feeds()
+		for _, st := range states {
+			if st.Failures > 0 {
+				t.Errorf("%s failed while queueing for its host: %s", st.URL, st.LastError)
+			}
+		}
+	})
+}

@@ -236,8 +236,6 @@ func (c *Client) do(ctx context.Context, rawURL string, hdr http.Header, maxByte
 	if maxBytes <= 0 {
 		return nil, fmt.Errorf("GET %s: maxBytes must be positive", rawURL)
 	}
-	ctx, cancel := context.WithTimeoutCause(ctx, c.timeout, fmt.Errorf("%w after %s", ErrTimeout, c.timeout))
-	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return nil, fmt.Errorf("GET %s: %w", rawURL, err)
@@ -245,6 +243,23 @@ func (c *Client) do(ctx context.Context, rawURL string, hdr http.Header, maxByte
 	if req.URL.Scheme != "http" && req.URL.Scheme != "https" {
 		return nil, fmt.Errorf("GET %s: scheme must be http or https", rawURL)
 	}
+	// Queue for the host before the timeout starts: waiting behind other
+	// requests to a busy host is politeness, not a slow server.
+	host := hostOf(req.URL)
+	e, err := c.hosts.acquire(ctx, host)
+	if err != nil {
+		return nil, fmt.Errorf("GET %s: waiting for host %s: %w", rawURL, host, err)
+	}
+	ps := &preSlot{host: host, e: e}
+	defer func() {
+		if ps.used.CompareAndSwap(false, true) { // the request never got to use it
+			c.hosts.release(e)
+		}
+	}()
+	ctx = context.WithValue(ctx, preSlotKey{}, ps)
+	ctx, cancel := context.WithTimeoutCause(ctx, c.timeout, fmt.Errorf("%w after %s", ErrTimeout, c.timeout))
+	defer cancel()
+	req = req.WithContext(ctx)
 	for k, vs := range hdr {
 		req.Header[k] = vs
 	}

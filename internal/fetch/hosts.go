@@ -1,9 +1,11 @@
 package fetch
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -63,6 +65,38 @@ func (h *hostLimits) put(e *hostLimit) {
 	h.mu.Unlock()
 }
 
+// acquire waits for a slot and a token of host.
+func (h *hostLimits) acquire(ctx context.Context, host string) (*hostLimit, error) {
+	e := h.get(host)
+	select {
+	case e.sem <- struct{}{}:
+	case <-ctx.Done():
+		h.put(e)
+		return nil, ctx.Err()
+	}
+	if err := e.lim.Wait(ctx); err != nil {
+		h.release(e)
+		return nil, err
+	}
+	return e, nil
+}
+
+func (h *hostLimits) release(e *hostLimit) {
+	<-e.sem
+	h.put(e)
+}
+
+// preSlot is a slot of the first request's host acquired before the
+// request's timeout starts, so time spent queueing behind other requests to
+// the same host is not charged to this one.
+type preSlot struct {
+	host string
+	e    *hostLimit
+	used atomic.Bool
+}
+
+type preSlotKey struct{}
+
 // limitedTransport applies the per-host limits to every request, redirect
 // hops included; a slot is held until the response body is closed.
 type limitedTransport struct {
@@ -72,21 +106,17 @@ type limitedTransport struct {
 
 func (t *limitedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
-	e := t.hosts.get(hostOf(req.URL))
-	select {
-	case e.sem <- struct{}{}:
-	case <-ctx.Done():
-		t.hosts.put(e)
-		return nil, ctx.Err()
+	host := hostOf(req.URL)
+	var e *hostLimit
+	if ps, ok := ctx.Value(preSlotKey{}).(*preSlot); ok && ps.host == host && ps.used.CompareAndSwap(false, true) {
+		e = ps.e
+	} else {
+		var err error
+		if e, err = t.hosts.acquire(ctx, host); err != nil {
+			return nil, err
+		}
 	}
-	release := func() {
-		<-e.sem
-		t.hosts.put(e)
-	}
-	if err := e.lim.Wait(ctx); err != nil {
-		release()
-		return nil, err
-	}
+	release := func() { t.hosts.release(e) }
 	resp, err := t.next.RoundTrip(req)
 	if err != nil {
 		release()
