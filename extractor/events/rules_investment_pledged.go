@@ -13,7 +13,7 @@ import (
 var (
 	investRe = regexp.MustCompile(`\binvest(?:s|ed|ing|ment|ments|or|ors)?\b`)
 	// pledgeCueRe: the sentence speaks of a commitment, not of money spent.
-	pledgeCueRe = regexp.MustCompile(`\b(pledg\w*|commit\w*|promis\w*|vow\w*|agreed|agrees|agree|will invest|would invest|to invest|plans? to|planning to|announced|announces|unveil\w*|package|earmark\w*|intends?|offer\w*|guarantee\w*|fund|deal|agreement|framework)\b`)
+	pledgeCueRe = regexp.MustCompile(`\b(pledg\w*|commit\w*|promis\w*|vow\w*|agreed|agrees|agree|will invest|would invest|to invest|plans? to|planning to|announced|announces|unveil\w*|package|earmark\w*|intends?|offer\w*|guarantee\w*|fund|deal|agreement|framework|(?:will|would|to) (?:give|provide|pour|put)|in (?:return|exchange) for)\b`)
 	// investorVerbRe: the verb after a company that pledges.
 	investorVerbRe = regexp.MustCompile(`^[\s,]*(?:(?:has|have|had|also|previously|earlier|now|said it|said it will|says it will|said it would|will|would|is|on \w+|last \w+|this \w+)\s+)*(pledg\w*|commit\w*|promis\w*|vow\w*|announc\w*|unveil\w*|plans?|planning|intend\w*|invest\w*|agreed|is set|to invest|said it (?:will|would|intends|plans))\b`)
 )
@@ -55,6 +55,9 @@ func fillInvestment(d *doc, s *sentence, r *Rule, m []int) []candidate {
 	if best < 0 {
 		return nil
 	}
+	if rest := strings.TrimLeft(s.Low[s.Money[best].End:], " "); strings.HasPrefix(rest, "of the") || strings.HasPrefix(rest, "of which") || strings.HasPrefix(rest, "of that") {
+		return nil // "$24 billion of the investment": a part of a pledge
+	}
 	mo := inUSD(s.Text, s.Money, best)
 	if mo.USD < 1e8 {
 		return nil // pledges of interest are in the hundreds of millions and up
@@ -75,7 +78,7 @@ func fillInvestment(d *doc, s *sentence, r *Rule, m []int) []candidate {
 		if c.Kind == kindDemonym && (next == "investment" || next == "investments" || next == "companies" || next == "firms" || next == "investors") {
 			continue
 		}
-		if ((p == "in" || p == "into" || p == "to") && c.Kind != kindPerson) || next == "soil" || (next == "-" && s.lowTok(c.End+1) == "bound") {
+		if ((p == "in" || p == "into") && c.Kind != kindPerson) || next == "soil" || (next == "-" && s.lowTok(c.End+1) == "bound") || (p == "give" || p == "giving" || p == "gives") {
 			recipient = c.Code
 			break
 		}
@@ -186,7 +189,22 @@ func companyInvestor(s *sentence, end int) string {
 			}
 		}
 	}
-	if i >= len(s.Toks) || titleCase(s) {
+	if i >= len(s.Toks) {
+		return ""
+	}
+	if titleCase(s) {
+		// A headline: the capitalised word just before "Investing",
+		// "Invests", "Pledges" ("Trump Announces Apple Investing ...").
+		for k := 1; k < len(s.Toks) && k < end+1; k++ {
+			w := s.Toks[k].Low
+			if strings.HasPrefix(w, "invest") || strings.HasPrefix(w, "pledg") || strings.HasPrefix(w, "commit") {
+				p := s.Toks[k-1]
+				if p.Capit && !p.Punct && s.countryAt(k-1) == nil && !notNames[p.Low] && !roleWords[p.Low] && !headlineVerbs[p.Low] {
+					return p.Text
+				}
+				break
+			}
+		}
 		return ""
 	}
 	// "SoftBank’s $100 billion pledge": a possessive company before money.
@@ -277,3 +295,7 @@ func goodsTarget(s *sentence, c *mention) bool {
 	}
 	return p == "on" || ((c.Kind == kindDemonym || c.Poss) && goodsWords[s.lowTok(c.End)])
 }
+
+// headlineVerbs are capitalised verbs of headlines that precede the
+// investor ("Trump Announces Apple Investing").
+var headlineVerbs = map[string]bool{"announces": true, "says": true, "to": true, "will": true, "plans": true, "unveils": true, "and": true}
