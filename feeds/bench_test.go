@@ -59,7 +59,7 @@ func BenchmarkPoll10000Feeds(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		s, err := NewScheduler(client, store, fs, SchedulerOptions{Pollers: 64})
+		s, err := NewScheduler(client, store, fs, SchedulerOptions{Pollers: 64, PerHostPolls: 64})
 		if err != nil {
 			b.Fatal(err)
 		}

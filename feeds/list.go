@@ -199,6 +199,7 @@ func SchedulerOptionsFromConfig(cfg config.Config, log *zap.Logger) SchedulerOpt
 		MaxInterval:  cfg.Poll.MaxInterval.D(),
 		MaxBackoff:   cfg.Poll.MaxBackoff.D(),
 		Pollers:      cfg.Poll.Pollers,
+		PerHostPolls: cfg.Poll.PerHostConcurrency,
 		MaxFeedBytes: cfg.Poll.MaxFeedBytes,
 		Logger:       log,
 	}

@@ -452,3 +452,39 @@ func TestPoliteToOneHost(t *testing.T) {
 		}
 	})
 }
+
+// TestBusyHostDoesNotStarveOthers: a host with many feeds, slowed by its
+// per-host rate limit, occupies at most two pollers, so the feeds of other
+// hosts due at the same time are polled at once rather than after it.
+func TestBusyHostDoesNotStarveOthers(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		client, rec := startSite(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			fmt.Fprint(w, rss("", rssItem{Title: "x", Link: "https://" + r.Host + r.URL.Path + "/1", GUID: r.URL.Path}))
+		}), fetch.Options{PerHostRate: 1, PerHostConcurrency: 2})
+		store, err := OpenStore(t.TempDir(), StoreOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer store.Close()
+		var fs []Feed
+		for i := range 30 {
+			fs = append(fs, Feed{URL: fmt.Sprintf("http://busy.example/feed/%d", i)})
+		}
+		for i := range 6 {
+			fs = append(fs, Feed{URL: fmt.Sprintf("http://quiet%d.example/feed", i)})
+		}
+		start := time.Now()
+		if err := newTestScheduler(t, client, store, fs, SchedulerOptions{Pollers: 4}).Run(t.Context(), true, (&sink{}).emit, nil); err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range rec.requests("/feed") {
+			// The busy host needs 29s for its 30 feeds at 1 req/s.
+			if wait := q.At.Sub(start); wait > 2*time.Second {
+				t.Errorf("a quiet host's feed waited %s behind the busy host", wait)
+			}
+		}
+		if n := len(rec.requests("")); n != 36 {
+			t.Errorf("%d polls, want 36", n)
+		}
+	})
+}

@@ -8,6 +8,9 @@ import (
 	"fmt"
 	"hash/fnv"
 	"math/rand/v2"
+	"net/url"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -30,6 +33,9 @@ type SchedulerOptions struct {
 	// Pollers is the number of feeds polled at once: a fixed pool, whatever
 	// the number of feeds (default 16).
 	Pollers int
+	// PerHostPolls is the most feeds of one host polled at once (default
+	// 2, as fetch's per-host concurrency).
+	PerHostPolls int
 	// MaxFeedBytes is the largest feed body, decoded (default 10 MiB).
 	MaxFeedBytes int64
 	// RecentTTL: an item emitted in this process is not emitted again for
@@ -58,6 +64,9 @@ func (o *SchedulerOptions) defaults() {
 	}
 	if o.Pollers <= 0 {
 		o.Pollers = 16
+	}
+	if o.PerHostPolls <= 0 {
+		o.PerHostPolls = 2
 	}
 	if o.RecentTTL <= 0 {
 		o.RecentTTL = time.Hour
@@ -113,6 +122,7 @@ func NewScheduler(client *fetch.Client, store *Store, feeds []Feed, opts Schedul
 // feedRun is a feed and its state while Run runs.
 type feedRun struct {
 	Feed
+	host  string // for the per-host limit on polls in flight
 	st    FeedState
 	due   time.Time
 	index int
@@ -150,7 +160,7 @@ func (s *Scheduler) Run(ctx context.Context, once bool, emit func(context.Contex
 			st = FeedState{URL: f.URL}
 		}
 		st.Name = f.Name
-		fr := &feedRun{Feed: f, st: st}
+		fr := &feedRun{Feed: f, st: st, host: feedHost(f.URL)}
 		switch {
 		case once:
 			fr.due = start
@@ -177,12 +187,13 @@ func (s *Scheduler) Run(ctx context.Context, once bool, emit func(context.Contex
 	defer func() { snapshot(time.Now()) }()
 
 	jobs := make(chan *feedRun)
-	var pool, round sync.WaitGroup
+	done := make(chan *feedRun)
+	var pool sync.WaitGroup
 	for range min(s.opts.Pollers, max(len(s.feeds), 1)) {
 		pool.Go(func() {
 			for fr := range jobs {
 				s.poll(ctx, fr, emit)
-				round.Done()
+				done <- fr
 			}
 		})
 	}
@@ -217,19 +228,13 @@ func (s *Scheduler) Run(ctx context.Context, once bool, emit func(context.Contex
 		for len(h) > 0 && !h[0].due.After(now) {
 			batch = append(batch, heap.Pop(&h).(*feedRun))
 		}
-		dispatched := 0
-	dispatch:
-		for _, fr := range batch {
-			round.Add(1)
-			select {
-			case jobs <- fr:
-				dispatched++
-			case <-ctx.Done():
-				round.Done()
-				break dispatch
+		slices.SortFunc(batch, func(a, b *feedRun) int { // deterministic: by due time, then URL
+			if c := a.due.Compare(b.due); c != 0 {
+				return c
 			}
-		}
-		round.Wait()
+			return strings.Compare(a.URL, b.URL)
+		})
+		s.round(ctx, batch, jobs, done)
 		if ctx.Err() != nil {
 			if once {
 				return ctx.Err()
@@ -263,6 +268,48 @@ func (s *Scheduler) Run(ctx context.Context, once bool, emit func(context.Contex
 	}
 }
 
+// round polls every feed of batch with the pool, at most PerHostPolls
+// feeds of one host at a time so that a host with many feeds, slowed by its
+// per-host rate limit, does not hold every poller while other hosts wait.
+// It returns when every dispatched poll has finished (all of batch unless
+// ctx ended).
+func (s *Scheduler) round(ctx context.Context, batch []*feedRun, jobs, done chan *feedRun) {
+	waiting := slices.Clone(batch)
+	busy := map[string]int{}
+	running := 0
+	for len(waiting) > 0 || running > 0 {
+		var next *feedRun
+		at := -1
+		if ctx.Err() == nil && running < s.opts.Pollers {
+			for i, fr := range waiting {
+				if busy[fr.host] < s.opts.PerHostPolls {
+					next, at = fr, i
+					break
+				}
+			}
+		}
+		if next == nil {
+			if running == 0 {
+				return // ctx ended with feeds still waiting
+			}
+			fr := <-done
+			running--
+			busy[fr.host]--
+			continue
+		}
+		select {
+		case jobs <- next:
+			waiting = slices.Delete(waiting, at, at+1)
+			running++
+			busy[next.host]++
+		case fr := <-done:
+			running--
+			busy[fr.host]--
+		case <-ctx.Done():
+		}
+	}
+}
+
 // interval is the feed's own interval, else the default, never below the minimum.
 func (s *Scheduler) interval(f Feed) time.Duration {
 	d := f.Interval
@@ -270,6 +317,14 @@ func (s *Scheduler) interval(f Feed) time.Duration {
 		d = s.opts.Interval
 	}
 	return max(d, s.opts.MinInterval)
+}
+
+func feedHost(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	return strings.ToLower(u.Hostname())
 }
 
 // offset spreads first polls over the interval by a hash of the feed URL
