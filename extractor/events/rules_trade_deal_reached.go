@@ -18,6 +18,7 @@ var (
 	// notYetRe: a deal noun described as not yet reached.
 	notYetRe = regexp.MustCompile(`\b(planned|proposed|draft|potential|possible|prospective|future|hoped-for|elusive|eventual)\s+(?:\S+\s+){0,2}$`)
 	// existingRe: a bare reference to an agreement that already exists.
+	gettingRe   = regexp.MustCompile(`\b(getting|get|gets|want|wants|see|seeing|when|until|once|before)\s+(?:\S+\s+){0,3}$`)
 	underDealRe = regexp.MustCompile(`\b(?:under|as part of|in line with) the (?:\S+ ){0,3}?(deal|agreement|pact|framework|accord)\b`)
 	existingRe  = regexp.MustCompile(`\b(existing|current|previous|under the terms of|under their|under its|renegotiat\w*|review of|withdraw\w*|exit\w*|terminat\w*|violat\w*|comply|compliance)\b`)
 )
@@ -28,6 +29,7 @@ func init() {
 		Type:       schema.TradeDealReached,
 		Keywords:   []string{"deal", "agreement", "pact", "accord", "framework", "fta", "truce", "arrangement"},
 		Trigger:    dealNounRe,
+		Blockers:   []cueClass{}, // read at the verb, in fillDeal
 		Confidence: 0.8,
 		Once:       true,
 		Fill:       fillDeal,
@@ -43,7 +45,16 @@ func fillDeal(d *doc, s *sentence, r *Rule, m []int) []candidate {
 	for _, v := range dealVerbs(s) {
 		// "to seal a deal", "will be signed": not reached.
 		before := strings.TrimSpace(s.Low[max(0, v[0]-12):v[0]])
-		if strings.HasSuffix(before, " to") || strings.HasSuffix(before, " be") || strings.HasSuffix(before, "will") || before == "to" {
+		if strings.HasSuffix(before, " to") || (strings.HasSuffix(before, " be") && !strings.HasSuffix(before, "yet to be")) || strings.HasSuffix(before, "will") || before == "to" {
+			continue
+		}
+		// "agreed to work together", "agreed to keep talking": an
+		// agreement to go on talking is no deal.
+		if vt := s.tokAt(v[0]); strings.HasPrefix(s.Toks[vt].Low, "agree") && s.lowTok(vt+1) == "to" && talkVerbs[s.lowTok(vt+2)] {
+			continue
+		}
+		// "getting a deal signed", "when it is signed".
+		if gettingRe.MatchString(tail(s.Low[:v[0]], 40)) {
 			continue
 		}
 		vm = v
@@ -102,7 +113,7 @@ func fillDeal(d *doc, s *sentence, r *Rule, m []int) []candidate {
 		}
 		parties = sortedCodes([]string{a, b})
 		conf -= 0.3
-	case len(parties) == 3 && (strings.Contains(s.Low, "trilateral") || hyphenChain3(s)):
+	case len(parties) == 3 && (strings.Contains(s.Low, "trilateral") || hyphenChain3(s) || listedWithSubject(s)):
 		conf -= 0.1
 	case len(parties) > 2:
 		// Keep the pair joined by a hyphen ("U.S.-Japan deal"), or the
@@ -228,7 +239,7 @@ func isDash(t string) bool { return t == "-" || t == "–" || t == "—" }
 var dealVerbSet = map[string]bool{}
 
 func init() {
-	for _, w := range strings.Split("reached reaches struck strikes signed signs sealed seals clinched concluded concludes finalized finalised finalizes finalises agreed agree agrees announced announces unveiled unveils inked secured completed forged brokered landed", " ") {
+	for _, w := range strings.Split("reached reaches struck strikes signed signs sealed seals clinched concluded concludes finalized finalised finalizes finalises agreed agree agrees announced announces unveiled unveils inked secured completed forged brokered landed closed formalized formalised ratified", " ") {
 		dealVerbSet[w] = true
 	}
 }
@@ -238,17 +249,53 @@ func init() {
 // reads tokens, which is faster than the equivalent pattern dealVerbRe.
 func dealVerbs(s *sentence) [][]int {
 	var out [][]int
+	headline := titleCase(s)
 	for i, t := range s.Toks {
 		switch {
-		case dealVerbSet[t.Low]:
+		case dealVerbSet[t.Low] || (headline && headlineDealVerbs[t.Low]):
 			end := t.End
 			if t.Low == "agreed" && s.lowTok(i+1) == "upon" {
 				end = s.Toks[i+1].End
 			}
 			out = append(out, []int{t.Off, end})
-		case t.Low == "hammered" && s.lowTok(i+1) == "out", t.Low == "in" && s.lowTok(i+1) == "principle":
+		case t.Low == "hammered" && s.lowTok(i+1) == "out", t.Low == "in" && s.lowTok(i+1) == "principle",
+			t.Low == "into" && s.lowTok(i+1) == "force", t.Low == "conclusion" && s.lowTok(i+1) == "of":
 			out = append(out, []int{t.Off, s.Toks[i+1].End})
 		}
 	}
 	return out
+}
+
+// talkVerbs follow "agreed to" in agreements to keep talking.
+var talkVerbs = map[string]bool{"work": true, "continue": true, "keep": true, "hold": true, "resume": true, "meet": true,
+	"talk": true, "negotiate": true, "discuss": true, "pursue": true, "seek": true, "explore": true, "launch": true,
+	"start": true, "begin": true, "intensify": true, "accelerate": true, "step": true, "extend": true,
+	"restart": true, "return": true, "reopen": true, "revive": true, "renew": true}
+
+// headlineVerbs are base forms that headlines use in the present tense
+// ("U.S., Mexico Reach Tentative Agreement").
+var headlineDealVerbs = map[string]bool{"reach": true, "sign": true, "seal": true, "strike": true, "clinch": true, "ink": true, "finalize": true, "finalise": true, "conclude": true}
+
+// listedWithSubject reports whether the sentence names a subject and then
+// a list of the other parties: "The United States has reached a deal to
+// remove tariffs on Canada and Mexico".
+func listedWithSubject(s *sentence) bool {
+	if len(s.Countries) < 3 {
+		return false
+	}
+	ms := make([]*mention, len(s.Countries))
+	for i := range s.Countries {
+		ms[i] = &s.Countries[i]
+	}
+	list := coTargets(s, ms, ms[1])
+	codes := map[string]bool{ms[0].Code: true}
+	for _, c := range list {
+		codes[c.Code] = true
+	}
+	for _, c := range ms {
+		if !codes[c.Code] {
+			return false
+		}
+	}
+	return len(codes) == 3
 }
