@@ -16,6 +16,7 @@ import (
 	"golang.org/x/net/html/charset"
 
 	"github.com/newsevents/newsevents/internal/config"
+	"github.com/newsevents/newsevents/internal/fetch"
 )
 
 // Feed is one feed to poll, with its options.
@@ -209,3 +210,33 @@ func SchedulerOptionsFromConfig(cfg config.Config, log *zap.Logger) SchedulerOpt
 func StoreOptionsFromConfig(cfg config.Config, log *zap.Logger) StoreOptions {
 	return StoreOptions{Retention: cfg.Retention.D(), Logger: log}
 }
+
+// NewFromConfig builds what `run` needs from the configuration: the feeds
+// of cfg (feeds:, opml:, restricted to cfg.Shard), the state store opened in
+// stateDir (cfg.StateDir if empty) and a scheduler polling them through
+// client. The caller closes the store after Run has returned.
+func NewFromConfig(cfg config.Config, stateDir string, client *fetch.Client, log *zap.Logger) (*Scheduler, *Store, error) {
+	if log == nil {
+		log = zap.NewNop()
+	}
+	fs, err := FromConfig(cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	if stateDir == "" {
+		stateDir = cfg.StateDir
+	}
+	store, err := OpenStore(stateDir, StoreOptionsFromConfig(cfg, log))
+	if err != nil {
+		return nil, nil, err
+	}
+	s, err := NewScheduler(client, store, fs, SchedulerOptionsFromConfig(cfg, log))
+	if err != nil {
+		store.Close()
+		return nil, nil, err
+	}
+	return s, store, nil
+}
+
+// Len is the number of feeds the scheduler polls.
+func (s *Scheduler) Len() int { return len(s.feeds) }

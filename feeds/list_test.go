@@ -1,6 +1,7 @@
 package feeds
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/newsevents/newsevents/internal/config"
+	"github.com/newsevents/newsevents/internal/fetch"
 )
 
 func TestParseOPML(t *testing.T) {
@@ -154,5 +156,32 @@ func TestParseShardFlag(t *testing.T) {
 				t.Errorf("ParseShard = %+v, %v; want %+v, error %v", got, err, tt.want, tt.wantErr)
 			}
 		})
+	}
+}
+
+func TestNewFromConfig(t *testing.T) {
+	dir := t.TempDir()
+	cfg, err := config.Parse("t.yaml", []byte("feeds: [{url: https://a.example/rss}, {url: https://b.example/rss}]\nstate_dir: "+dir+"\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	client, err := fetch.NewClient(fetch.ConfigOptions(cfg.Poll, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, store, err := NewFromConfig(cfg, "", client, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	if s.Len() != 2 || store.Dir() != dir {
+		t.Errorf("%d feeds, state in %s; want 2 in %s", s.Len(), store.Dir(), dir)
+	}
+	if _, err := os.Stat(filepath.Join(dir, StateFile)); err != nil {
+		t.Error(err)
+	}
+	// The state is held: a second instance on the same directory is refused.
+	if _, _, err := NewFromConfig(cfg, dir, client, nil); !errors.Is(err, ErrStateLocked) {
+		t.Errorf("second instance: %v, want ErrStateLocked", err)
 	}
 }
