@@ -44,7 +44,7 @@ CH|switzerland|swiss:d|bern:c|berne:c|keller-sutter:p|karin keller-sutter:p|guy 
 IN|india|indian:d|indians:d|new delhi:c|delhi:c|modi:p|narendra modi:p|goyal:p|piyush goyal:p
 BR|brazil|brazilian:d|brazilians:d|brasilia:c|brasília:c|lula:p|lula da silva:p|bolsonaro:p
 CA|canada|canadian:d|canadians:d|ottawa:c|carney:p|mark carney:p|trudeau:p|justin trudeau:p|dominic leblanc:p|chrystia freeland:p
-MX|mexico|mexican:d|mexicans:d|mexico city:c|sheinbaum:p|claudia sheinbaum:p|ebrard:p|marcelo ebrard:p|lopez obrador:p|lópez obrador:p
+MX|mexico|mexican:d|mexicans:d|mexico city:c|sheinbaum:p|claudia sheinbaum:p|ebrard:p|marcelo ebrard:p|lopez obrador:p|lópez obrador:p|peña nieto:p|pena nieto:p|enrique peña nieto:p
 VN|vietnam|viet nam|vietnamese:d|hanoi:c|to lam:p
 ID|indonesia|indonesian:d|jakarta:c|prabowo:p|prabowo subianto:p
 TH|thailand|thai:d|bangkok:c

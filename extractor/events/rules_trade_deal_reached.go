@@ -42,7 +42,18 @@ func fillDeal(d *doc, s *sentence, r *Rule, m []int) []candidate {
 	if containsAny(s.Low, "under the", "part of the", "in line with") {
 		under = underDealRe.FindStringIndex(s.Low)
 	}
+	nounTok := s.tokAt(m[2])
 	for _, v := range dealVerbs(s) {
+		vt := s.tokAt(v[0])
+		if abs(vt-nounTok) > 14 && !nearAnyDealNoun(s, vt) {
+			continue // a verb about something else
+		}
+		switch next := s.lowTok(vt + 1); {
+		case s.Toks[vt].Low == "signs" && (next == "of" || next == "up" || next == "that" || vt > 0 && !s.Toks[vt-1].Capit && s.Toks[vt-1].Low != "it"):
+			continue // "signs of easing", "Britain signs up to join"
+		case s.Toks[vt].Low == "completed" && (next == "five" || talkNouns[next] || talkNouns[s.lowTok(vt+2)] || talkNouns[s.lowTok(vt+3)]):
+			continue // "completed five rounds of negotiations"
+		}
 		// "to seal a deal", "will be signed": not reached.
 		before := strings.TrimSpace(s.Low[max(0, v[0]-12):v[0]])
 		if strings.HasSuffix(before, " to") || (strings.HasSuffix(before, " be") && !strings.HasSuffix(before, "yet to be")) || strings.HasSuffix(before, "will") || before == "to" {
@@ -50,7 +61,7 @@ func fillDeal(d *doc, s *sentence, r *Rule, m []int) []candidate {
 		}
 		// "agreed to work together", "agreed to keep talking": an
 		// agreement to go on talking is no deal.
-		if vt := s.tokAt(v[0]); strings.HasPrefix(s.Toks[vt].Low, "agree") && s.lowTok(vt+1) == "to" && talkVerbs[s.lowTok(vt+2)] {
+		if strings.HasPrefix(s.Toks[vt].Low, "agree") && s.lowTok(vt+1) == "to" && talkVerbs[s.lowTok(vt+2)] {
 			continue
 		}
 		// "getting a deal signed", "when it is signed".
@@ -95,6 +106,12 @@ func fillDeal(d *doc, s *sentence, r *Rule, m []int) []candidate {
 	var codes []string
 	for _, c := range s.Countries {
 		codes = append(codes, c.Code)
+	}
+	for name, ps := range namedAgreements {
+		if strings.Contains(s.Low, name) {
+			codes = ps
+			break
+		}
 	}
 	parties := sortedCodes(codes)
 	switch {
@@ -298,4 +315,24 @@ func listedWithSubject(s *sentence) bool {
 		}
 	}
 	return len(codes) == 3
+}
+
+// talkNouns name rounds of talks, which can be completed without a deal.
+var talkNouns = map[string]bool{"rounds": true, "round": true, "talks": true, "negotiations": true, "consultations": true, "discussions": true}
+
+// namedAgreements are agreements known by name, with their parties.
+var namedAgreements = map[string][]string{
+	"nafta": {"CA", "MX", "US"}, "north american free trade agreement": {"CA", "MX", "US"},
+	"usmca": {"CA", "MX", "US"}, "cusma": {"CA", "MX", "US"}, "united states-mexico-canada agreement": {"CA", "MX", "US"},
+}
+
+// nearAnyDealNoun reports whether a deal noun is within 14 tokens of vt.
+func nearAnyDealNoun(s *sentence, vt int) bool {
+	for k := max(0, vt-14); k < len(s.Toks) && k <= vt+14; k++ {
+		switch s.Toks[k].Low {
+		case "deal", "deals", "agreement", "agreements", "pact", "accord", "framework", "fta", "truce":
+			return true
+		}
+	}
+	return false
 }
