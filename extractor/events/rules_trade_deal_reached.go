@@ -45,7 +45,7 @@ func fillDeal(d *doc, s *sentence, r *Rule, m []int) []candidate {
 	nounTok := s.tokAt(m[2])
 	for _, v := range dealVerbs(s) {
 		vt := s.tokAt(v[0])
-		if abs(vt-nounTok) > 14 && !nearAnyDealNoun(s, vt) {
+		if abs(vt-nounTok) > 20 && !nearAnyDealNoun(s, vt) {
 			continue // a verb about something else
 		}
 		switch next := s.lowTok(vt + 1); {
@@ -328,7 +328,7 @@ var namedAgreements = map[string][]string{
 
 // nearAnyDealNoun reports whether a deal noun is within 14 tokens of vt.
 func nearAnyDealNoun(s *sentence, vt int) bool {
-	for k := max(0, vt-14); k < len(s.Toks) && k <= vt+14; k++ {
+	for k := max(0, vt-20); k < len(s.Toks) && k <= vt+20; k++ {
 		switch s.Toks[k].Low {
 		case "deal", "deals", "agreement", "agreements", "pact", "accord", "framework", "fta", "truce":
 			return true
