@@ -180,6 +180,11 @@ func clauseStart(low string, i int) int {
 
 // blocked returns the cue that makes the anchor [a,b) non-factual, or "".
 func blocked(s *sentence, a, b int, classes []cueClass) string {
+	return blockedAfter(s, a, b, classes, -1)
+}
+
+// blockedAfter is blocked with the clause cues read after offset from only.
+func blockedAfter(s *sentence, a, b int, classes []cueClass, from int) string {
 	if classes == nil {
 		classes = allCues
 	}
@@ -191,7 +196,7 @@ func blocked(s *sentence, a, b int, classes []cueClass) string {
 	if len(hits) == 0 && !strings.Contains(low, "?") {
 		return ""
 	}
-	cs := clauseStart(low, a)
+	cs := max(clauseStart(low, a), from)
 	for _, c := range classes {
 		if c == cueQuestion {
 			if strings.HasSuffix(strings.TrimRight(low, " \"”’'"), "?") {

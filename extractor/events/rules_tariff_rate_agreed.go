@@ -134,12 +134,25 @@ func readTariffs(d *doc, s *sentence) []tariffReading {
 		return s.tariffs
 	}
 	s.tariffsDone = true
-	for _, tr := range tariffRates(s) {
+	rates := tariffRates(s)
+	for i, tr := range rates {
 		classes := allCues
 		if assertedRateRe.MatchString(s.Low[tr.r.End:]) {
 			classes = []cueClass{cueCondition, cueQuestion, cueNegation}
 		}
-		if cue := blocked(s, tr.r.Off, tr.r.End, classes); cue != "" {
+		// Cues before an earlier rate belong to it: "lower the threatened
+		// 25% tariff to 15%" threatens the 25%, not the 15%.
+		from := -1
+		for _, o := range s.Rates {
+			if o.End <= tr.r.Off && strings.Contains(s.Low[o.End:tr.r.Off], " to ") && tr.r.Off-o.End < 60 {
+				from = o.End
+			}
+		}
+		_ = i
+		if tr.prevRate != nil && tr.prevRate.Off < tr.r.Off {
+			from = max(from, tr.prevRate.End)
+		}
+		if cue := blockedAfter(s, tr.r.Off, tr.r.End, classes, from); cue != "" {
 			continue
 		}
 		if afterThreatRe.MatchString(s.Low[tr.r.End:]) || beforeThreatRe.MatchString(tail(s.Low[:tr.r.Off], 60)) {

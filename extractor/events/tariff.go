@@ -224,7 +224,7 @@ func tariffSides(d *doc, s *sentence, ti int) (imposer string, targets []string,
 	}
 	var tgt, imp *mention
 	for _, c := range ms {
-		if targetLike(s, c) {
+		if targetLike(s, c) && c.Tok-ti <= 12 && ti-c.Tok <= 20 {
 			if tgt == nil || dist(c) < dist(tgt) {
 				tgt = c
 			}
