@@ -488,3 +488,54 @@ func TestBusyHostDoesNotStarveOthers(t *testing.T) {
 		}
 	})
 }
+
+// TestRestartRedoesPendingSoon: after a stop with items handed over but
+// not done, the next start redoes them at once rather than at the feed's
+// next poll an hour later.
+func TestRestartRedoesPendingSoon(t *testing.T) {
+	dir := t.TempDir()
+	synctest.Test(t, func(t *testing.T) {
+		client, _ := startSite(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Cache-Control", "max-age=3600")
+			fmt.Fprint(w, rss("", twoItems...))
+		}), fetch.Options{})
+		feed := []Feed{{URL: "http://news.example/hourly"}}
+		store, err := OpenStore(dir, StoreOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(t.Context())
+		handed := 0
+		err = newTestScheduler(t, client, store, feed, SchedulerOptions{}).Run(ctx, false, func(ctx context.Context, it Item) error {
+			if handed++; handed == 2 {
+				cancel() // stop with both items in flight
+			}
+			return nil
+		}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		store.Close()
+
+		time.Sleep(6 * time.Minute)
+		store, err = OpenStore(dir, StoreOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer store.Close()
+		restart := time.Now()
+		ctx, cancel = context.WithTimeout(t.Context(), 50*time.Minute)
+		defer cancel()
+		var at []time.Duration
+		err = newTestScheduler(t, client, store, feed, SchedulerOptions{}).Run(ctx, false, func(ctx context.Context, it Item) error {
+			at = append(at, time.Since(restart))
+			return store.MarkDone(it, "")
+		}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(at) != 2 || at[1] > time.Second {
+			t.Errorf("pending items redone after %v, want both at once on restart", at)
+		}
+	})
+}

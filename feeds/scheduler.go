@@ -172,6 +172,20 @@ func (s *Scheduler) Run(ctx context.Context, once bool, emit func(context.Contex
 		default:
 			fr.due = start.Add(offset(f.URL, s.interval(f)))
 		}
+		if !once && ok {
+			// Items handed over before a crash or stop and not done: redo
+			// them soon, not a whole interval later (but never poll the
+			// feed sooner than MinInterval after its last poll).
+			if p, err := s.store.Pending(f.URL); err == nil && len(p) > 0 {
+				soon := st.LastPoll.Add(s.opts.MinInterval)
+				if soon.Before(start) {
+					soon = start
+				}
+				if soon.Before(fr.due) {
+					fr.due = soon
+				}
+			}
+		}
 		heap.Push(&h, fr)
 	}
 	if _, err := s.store.Prune(start); err != nil {
