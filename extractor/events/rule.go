@@ -165,7 +165,7 @@ var cues = map[cueClass][]string{
 var allCues = []cueClass{cueCondition, cueQuestion, cueThreat, cueRequest, cueModal, cueNegation}
 
 // clauseBreaks end the clause an anchor belongs to, looking backwards.
-var clauseBreaks = []string{";", " following ", " but ", " while ", " whereas ", " although ", " though ", " — ", " – ", " after ", " before ", " since ", " as ", " when ", " which ", " who ", " that ", ", and ", " said ", " says ", "said ", ": "}
+var clauseBreaks = []string{";", " following ", " but ", " while ", " whereas ", " although ", " though ", " — ", " – ", " after ", " before ", " since ", ", as ", " when ", " which ", " who ", " that ", ", and ", " said ", " says ", "said ", ": "}
 
 // clauseStart returns the start of the clause that contains offset i.
 func clauseStart(low string, i int) int {

@@ -177,20 +177,25 @@ func readTariff(d *doc, s *sentence, tr tariffRate, imp, tgt string, guessed int
 		if modalAfterRe.MatchString(s.Low[tr.r.End:ce]) {
 			return tariffReading{skip: true} // "a 10% tariff on wine could raise prices"
 		}
+		// The text that speaks of this rate only: from the clause start or
+		// the rate before it, to the clause end.
+		own := cs
+		for _, o := range s.Rates {
+			if o.End <= tr.r.Off && o.End > own && (tr.prevRate == nil || o.Off != tr.prevRate.Off) {
+				own = o.End
+			}
+		}
+		near := s.Low[max(own, tr.r.Off-120):min(ce, tr.r.End+60)]
+		cut := (tr.prev != nil && *tr.prev > tr.r.Value) || cutRe.MatchString(s.Low[own:tr.r.Off])
 		deal := dealInSentence(s, tr.r.Off, cs, ce)
-		if !deal && d.hasDeal(imp, tgt) {
+		switch {
+		case deal && !cut && strongInForceRe.MatchString(near):
+			deal = false // "the additional 25% tariffs Trump levied", in a sentence about a deal
+		case !deal && d.hasDeal(imp, tgt):
 			// An article about a deal between the two: a cut is the agreed
 			// rate; so is a rate not said to be the earlier one, in force,
 			// threatened or newly imposed.
-			near := s.Low[max(cs, tr.r.Off-100):min(ce, tr.r.End+30)]
-			switch {
-			case tr.prev != nil && *tr.prev > tr.r.Value:
-				deal = true
-			case cutRe.MatchString(s.Low[cs:tr.r.Off]):
-				deal = true
-			default:
-				deal = !inForceRe.MatchString(near)
-			}
+			deal = cut || !inForceRe.MatchString(near)
 		}
 		if tr.prev != nil && *tr.prev < tr.r.Value {
 			deal = false // a raise is never agreed
@@ -254,6 +259,9 @@ var modalAfterRe = regexp.MustCompile(`\b(could|might|may|would)\s+(?:\S+\s+)?(r
 // earlier, threatened.
 var inForceRe = regexp.MustCompile(`\b(current\w*|existing|still|remain\w*|had been|has been|previously|initially|originally|earlier|since|before|threat\w*|impos\w*|levied|slapped|hit|raised|hiked|increas\w*|doubl\w*|additional|extra|penalty|retaliat\w*|keep|kept|maintain\w*|in place|paying|announced|unveiled|letters?|would see|took effect|went into effect|came into effect|in effect|escalat\w*|blow|facing|faces|faced)\b`)
 
+// strongInForceRe marks a rate in force even in a sentence about a deal.
+var strongInForceRe = regexp.MustCompile(`\b(levied|slapped|still|remains?|remained|current\w*|existing|already|had been|in place|previously|originally|initially|maintains?|keeps?|paying)\b`)
+
 // dealInSentence reports whether a deal word speaks for the rate at off:
 // one in the rate's clause [cs, ce), or one before it with no "following"
 // or "after" between (those open a clause about another act).
@@ -267,7 +275,7 @@ func dealInSentence(s *sentence, off, cs, ce int) bool {
 		}
 		if m[1] <= off {
 			between := s.Low[m[1]:off]
-			if !strings.Contains(between, " following ") && !strings.Contains(between, " after ") && !strings.Contains(between, " before ") && !strings.Contains(between, " since ") {
+			if !containsAny(between, " following ", " after ", " before ", " since ", " while ", " but ", " whereas ", " although ") {
 				return true
 			}
 		}

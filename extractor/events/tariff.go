@@ -478,10 +478,10 @@ func productsNear(s *sentence, ti int) string {
 }
 
 // dealContextWords prefilter dealContextRe.
-var dealContextWords = []string{"deal", "agree", "pact", "framework", "accord", "negotiated", "memorandum", "truce", "handshake", "understanding", "settlement", "consensus", "bargain"}
+var dealContextWords = []string{"deal", "agree", "pact", "framework", "accord", "negotiated", "memorandum", "truce", "handshake", "understanding", "consensus", "bargain"}
 
 // dealContextRe marks a tariff rate set by an agreement.
-var dealContextRe = regexp.MustCompile(`\b(deal|deals|agreement|agreements|agreed|agree|agrees|pact|framework|accord|negotiated|memorandum|truce|handshake|understanding|settlement|consensus|bargain)\b`)
+var dealContextRe = regexp.MustCompile(`\b(deal|deals|agreement|agreements|agreed|agree|agrees|pact|framework|accord|negotiated|memorandum|truce|handshake|understandings?|consensus|bargain)\b`)
 
 // effectiveRe finds the date a tariff takes effect.
 var effectiveRe = regexp.MustCompile(`\b(starting|from|effective|beginning|as of|take effect|takes effect|took effect|went into effect|go into effect|goes into effect|come into force|came into force|kick in|kicks in|kicked in|on)\b`)
