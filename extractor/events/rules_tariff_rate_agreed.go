@@ -260,7 +260,7 @@ var modalAfterRe = regexp.MustCompile(`\b(could|might|may|would)\s+(?:\S+\s+)?(r
 var inForceRe = regexp.MustCompile(`\b(current\w*|existing|still|remain\w*|had been|has been|previously|initially|originally|earlier|since|before|threat\w*|impos\w*|levied|slapped|hit|raised|hiked|increas\w*|doubl\w*|additional|extra|penalty|retaliat\w*|keep|kept|maintain\w*|in place|paying|announced|unveiled|letters?|would see|took effect|went into effect|came into effect|in effect|escalat\w*|blow|facing|faces|faced)\b`)
 
 // strongInForceRe marks a rate in force even in a sentence about a deal.
-var strongInForceRe = regexp.MustCompile(`\b(levied|slapped|still|remains?|remained|current\w*|existing|already|had been|in place|previously|originally|initially|maintains?|keeps?|paying)\b`)
+var strongInForceRe = regexp.MustCompile(`\b(levied|slapped|still|remains?|remained|current\w*|existing|already|had been|in place|previously|originally|initially|maintains?|paying)\b`)
 
 // dealInSentence reports whether a deal word speaks for the rate at off:
 // one in the rate's clause [cs, ce), or one before it with no "following"

@@ -70,6 +70,9 @@ func tariffRates(s *sentence) []tariffRate {
 		if ti > 0 && strongTariffWords[s.Toks[ti-1].Low] && precedingWord(s, ti-1, 3, []string{"cut", "cuts", "raise", "raises", "hike", "hikes", "lower", "lowers", "slash", "slashes"}) != "" {
 			continue // "to cut China tariffs 10%": a change, not a rate
 		}
+		if precedingWord(s, ti, 8, []string{"average", "averaged", "averaging", "effective"}) != "" {
+			continue // averages and effective rates are not events
+		}
 		if k := precedingWord(s, ti, 3, notTariffBefore); k != "" {
 			// "up to 15%" is a cap, still a rate; "by 10%" an increase.
 			if !(k == "up" && s.lowTok(ti-1) == "to") {
@@ -224,7 +227,7 @@ func tariffSides(d *doc, s *sentence, ti int) (imposer string, targets []string,
 	}
 	var tgt, imp *mention
 	for _, c := range ms {
-		if targetLike(s, c) && c.Tok-ti <= 12 && ti-c.Tok <= 20 {
+		if targetLike(s, c) && c.Tok-ti <= 16 && ti-c.Tok <= 20 {
 			if tgt == nil || dist(c) < dist(tgt) {
 				tgt = c
 			}
