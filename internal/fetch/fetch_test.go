@@ -449,3 +449,29 @@ func TestPerHostRate(t *testing.T) {
 		}
 	})
 }
+
+// TestSSRFGuardSystemResolver: "localhost", resolved by the system
+// resolver, is refused unless loopback is allow-listed.
+func TestSSRFGuardSystemResolver(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "secret") }))
+	defer srv.Close()
+	port := srv.Listener.Addr().(interface{ AddrPort() netip.AddrPort }).AddrPort().Port()
+	u := fmt.Sprintf("http://localhost:%d/", port)
+	tests := []struct {
+		name      string
+		allow     []string
+		wantBlock bool
+	}{
+		{name: "refused", allow: []string{}, wantBlock: true},
+		{name: "allow-listed", allow: []string{"127.0.0.0/8", "::1/128"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := newClient(t, Options{AllowCIDRs: tt.allow})
+			_, err := c.Get(context.Background(), u, nil, 100)
+			if got := errors.Is(err, ErrBlockedAddress); got != tt.wantBlock {
+				t.Fatalf("err %v, want blocked %v", err, tt.wantBlock)
+			}
+		})
+	}
+}
