@@ -30,6 +30,10 @@ type Rule struct {
 	// Trigger is matched against the lower-cased sentence; each match is
 	// one anchor for Fill.
 	Trigger *regexp.Regexp
+	// TriggerWords, when set, are the one-word triggers: any token among
+	// them is an anchor (faster than Trigger, which then documents them).
+	TriggerWords []string
+	words        map[string]bool
 	// Blockers are the factuality cue classes that cancel an anchor when
 	// they appear in its clause before it (or anywhere, for conditions and
 	// questions). Nil means all of them.
@@ -54,6 +58,14 @@ func registerRules(rs ...Rule) { registered = append(registered, rs...) }
 func allRules() []Rule {
 	out := make([]Rule, len(registered))
 	copy(out, registered)
+	for i := range out {
+		if len(out[i].TriggerWords) > 0 {
+			out[i].words = map[string]bool{}
+			for _, w := range out[i].TriggerWords {
+				out[i].words[w] = true
+			}
+		}
+	}
 	return out
 }
 
@@ -123,7 +135,19 @@ func (r *Rule) matches(low string) [][]int {
 
 func (r *Rule) apply(d *doc, s *sentence) []candidate {
 	var out []candidate
-	ms := r.matches(s.Low)
+	var ms [][]int
+	if r.words != nil {
+		for _, t := range s.Toks {
+			if r.words[t.Low] {
+				ms = append(ms, []int{t.Off, t.End, t.Off, t.End})
+				if r.Once {
+					break
+				}
+			}
+		}
+	} else {
+		ms = r.matches(s.Low)
+	}
 	if r.Once && len(ms) > 1 {
 		ms = ms[:1]
 	}
@@ -223,35 +247,69 @@ type cueHit struct {
 	off   int
 }
 
-// cueHits finds the cues of the sentence once.
+// cueHits finds the cues of the sentence once, by tokens: a cue of several
+// words matches consecutive tokens ("called for"), "n't" the token "t"
+// after an apostrophe.
 func (s *sentence) cueHits() []cueHit {
 	if s.cuesDone {
 		return s.cues
 	}
 	s.cuesDone = true
-	low := s.Low
-	for c, words := range cues {
-		for _, w := range words {
-			for i := 0; ; {
-				j := strings.Index(low[i:], w)
-				if j < 0 {
+	toks := s.Toks
+	for i, t := range toks {
+		if t.Low == "t" && i > 0 && (toks[i-1].Text == "'" || toks[i-1].Text == "’") && toks[i-1].Off == t.Off-len(toks[i-1].Text) {
+			s.cues = append(s.cues, cueHit{class: cueNegation, word: "n't", off: toks[i-1].Off - 1})
+			continue
+		}
+		for _, e := range cueIndex[t.Low] {
+			if i+len(e.rest) >= len(toks) && len(e.rest) > 0 {
+				continue
+			}
+			ok := true
+			for k, w := range e.rest {
+				if toks[i+1+k].Low != w {
+					ok = false
 					break
 				}
-				j += i
-				end := j + len(w)
-				if (j == 0 || !isWordByte(low[j-1]) || !isWordByte(w[0])) && (end == len(low) || !isWordByte(low[end]) || !isWordByte(w[len(w)-1])) {
-					// "May" written with a capital inside a sentence is the month.
-					if !(w == "may" && j > 0 && s.Text[j] == 'M') {
-						s.cues = append(s.cues, cueHit{class: c, word: w, off: j})
-					}
-				}
-				i = j + 1
 			}
+			if !ok {
+				continue
+			}
+			// "May" written with a capital inside a sentence is the month.
+			if e.word == "may" && i > 0 && t.Text == "May" {
+				continue
+			}
+			s.cues = append(s.cues, cueHit{class: e.class, word: e.word, off: t.Off})
 		}
 	}
-	// A fixed order, so that the cue reported does not depend on map order.
-	sort.Slice(s.cues, func(a, b int) bool { return s.cues[a].off < s.cues[b].off })
 	return s.cues
+}
+
+// cueEntry is one cue in cueIndex.
+type cueEntry struct {
+	class cueClass
+	word  string   // the cue as listed
+	rest  []string // its tokens after the first
+}
+
+// cueIndex maps the first token of every cue to the cues it starts.
+var cueIndex = buildCueIndex()
+
+func buildCueIndex() map[string][]cueEntry {
+	idx := map[string][]cueEntry{}
+	for _, c := range []cueClass{cueCondition, cueThreat, cueRequest, cueModal, cueNegation} {
+		for _, w := range cues[c] {
+			if w == "n't" {
+				continue
+			}
+			var ts []string
+			for _, t := range tokenize(w) {
+				ts = append(ts, t.Low)
+			}
+			idx[ts[0]] = append(idx[ts[0]], cueEntry{class: c, word: w, rest: ts[1:]})
+		}
+	}
+	return idx
 }
 
 // hasWord reports whether w occurs in s on word boundaries.

@@ -22,14 +22,15 @@ var exchangeRe = regexp.MustCompile(`\b(in return for|in exchange for|return for
 
 func init() {
 	registerRules(Rule{
-		Name:       "investment_pledged/pledge-amount",
-		Type:       schema.InvestmentPledged,
-		Keywords:   []string{"invest"},
-		Trigger:    investRe,
-		Blockers:   []cueClass{cueCondition, cueQuestion, cueRequest, cueModal, cueNegation},
-		Confidence: 0.8,
-		Once:       true,
-		Fill:       fillInvestment,
+		Name:         "investment_pledged/pledge-amount",
+		Type:         schema.InvestmentPledged,
+		Keywords:     []string{"invest"},
+		Trigger:      investRe,
+		TriggerWords: []string{"invest", "invests", "invested", "investing", "investment", "investments", "investor", "investors"},
+		Blockers:     []cueClass{cueCondition, cueQuestion, cueRequest, cueModal, cueNegation},
+		Confidence:   0.8,
+		Once:         true,
+		Fill:         fillInvestment,
 	})
 }
 

@@ -9,13 +9,14 @@ import "github.com/newsevents/newsevents/schema"
 
 func init() {
 	registerRules(Rule{
-		Name:       "tariff_imposed/rate",
-		Type:       schema.TariffImposed,
-		Keywords:   []string{"tariff", "dut", "levy", "levies"},
-		Trigger:    tariffTriggerRe,
-		Blockers:   []cueClass{}, // per rate, in fillTariff
-		Once:       true,
-		Confidence: 0.75,
-		Fill:       func(d *doc, s *sentence, r *Rule, m []int) []candidate { return fillTariff(d, s, r, false) },
+		Name:         "tariff_imposed/rate",
+		Type:         schema.TariffImposed,
+		Keywords:     []string{"tariff", "dut", "levy", "levies"},
+		Trigger:      tariffTriggerRe,
+		TriggerWords: []string{"tariff", "tariffs", "duty", "duties", "levy", "levies", "tariffed"},
+		Blockers:     []cueClass{}, // per rate, in fillTariff
+		Once:         true,
+		Confidence:   0.75,
+		Fill:         func(d *doc, s *sentence, r *Rule, m []int) []candidate { return fillTariff(d, s, r, false) },
 	})
 }

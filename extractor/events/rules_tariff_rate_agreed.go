@@ -18,14 +18,15 @@ var dropOwnRe = regexp.MustCompile(`\b(?:(eliminat(?:e|es|ed|ing|ion)|remov(?:e|
 
 func init() {
 	registerRules(Rule{
-		Name:       "tariff_rate_agreed/deal-rate",
-		Type:       schema.TariffRateAgreed,
-		Keywords:   []string{"tariff", "dut", "levy", "levies"},
-		Trigger:    tariffTriggerRe,
-		Blockers:   []cueClass{}, // per rate, in fillTariff
-		Once:       true,
-		Confidence: 0.8,
-		Fill:       func(d *doc, s *sentence, r *Rule, m []int) []candidate { return fillTariff(d, s, r, true) },
+		Name:         "tariff_rate_agreed/deal-rate",
+		Type:         schema.TariffRateAgreed,
+		Keywords:     []string{"tariff", "dut", "levy", "levies"},
+		Trigger:      tariffTriggerRe,
+		TriggerWords: []string{"tariff", "tariffs", "duty", "duties", "levy", "levies", "tariffed"},
+		Blockers:     []cueClass{}, // per rate, in fillTariff
+		Once:         true,
+		Confidence:   0.8,
+		Fill:         func(d *doc, s *sentence, r *Rule, m []int) []candidate { return fillTariff(d, s, r, true) },
 	}, Rule{
 		Name:       "tariff_rate_agreed/drop-own-tariffs",
 		Type:       schema.TariffRateAgreed,

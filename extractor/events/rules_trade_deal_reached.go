@@ -25,14 +25,15 @@ var (
 
 func init() {
 	registerRules(Rule{
-		Name:       "trade_deal_reached/reach-deal",
-		Type:       schema.TradeDealReached,
-		Keywords:   []string{"deal", "agreement", "pact", "accord", "framework", "fta", "truce", "arrangement"},
-		Trigger:    dealNounRe,
-		Blockers:   []cueClass{}, // read at the verb, in fillDeal
-		Confidence: 0.8,
-		Once:       true,
-		Fill:       fillDeal,
+		Name:         "trade_deal_reached/reach-deal",
+		Type:         schema.TradeDealReached,
+		Keywords:     []string{"deal", "agreement", "pact", "accord", "framework", "fta", "truce", "arrangement"},
+		Trigger:      dealNounRe,
+		TriggerWords: []string{"deal", "deals", "agreement", "agreements", "pact", "accord", "framework", "fta", "truce", "arrangement"},
+		Blockers:     []cueClass{}, // read at the verb, in fillDeal
+		Confidence:   0.8,
+		Once:         true,
+		Fill:         fillDeal,
 	})
 }
 
