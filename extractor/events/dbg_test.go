@@ -38,7 +38,7 @@ func TestDbgTariff(t *testing.T) {
 	e, _ := New()
 	d := e.analyse(s, time.Time{})
 	for _, x := range d.sents {
-		fmt.Printf("rates %+v\n", x.Rates)
+		fmt.Printf("rates %+v\n", x.Rates())
 		for _, tr := range tariffRates(x) {
 			imp, tg, g := tariffSides(d, x, tr.tok)
 			fmt.Printf("tr %+v blocked=%q imp=%s tgt=%v g=%d\n", tr.r, blocked(x, tr.r.Off, tr.r.End, nil), imp, tg, g)

@@ -159,8 +159,10 @@ type sentence struct {
 	Start, End int    // byte offsets in the composed text
 	Toks       []token
 	Countries  []mention
-	Rates      []rate
-	Money      []money
+	rates      []rate
+	money      []money
+	ratesDone  bool
+	moneyDone  bool
 	dates      []dateMention
 	datesDone  bool
 	pub        time.Time
@@ -170,6 +172,22 @@ type sentence struct {
 	tariffsDone bool
 	cues        []cueHit // see cueHits
 	cuesDone    bool
+}
+
+// Rates returns the percentages of the sentence, computed on first use.
+func (s *sentence) Rates() []rate {
+	if !s.ratesDone {
+		s.rates, s.ratesDone = findRates(s.Text), true
+	}
+	return s.rates
+}
+
+// Money returns the amounts of money of the sentence, computed on first use.
+func (s *sentence) Money() []money {
+	if !s.moneyDone {
+		s.money, s.moneyDone = findMoney(s.Text), true
+	}
+	return s.money
 }
 
 // Dates returns the dates of the sentence, computed on first use.
@@ -188,8 +206,6 @@ func (e *Engine) analyse(text string, pub time.Time) *doc {
 		s.Low = lowerASCII(s.Text)
 		s.Toks = tokenize(s.Text)
 		s.Countries = e.countries.find(s.Toks)
-		s.Rates = findRates(s.Text)
-		s.Money = findMoney(s.Text)
 		// Repeated sentences (a headline echoed, a lede repeated below a
 		// photo) count once for the country frequencies.
 		if !seenLow[s.Low] {

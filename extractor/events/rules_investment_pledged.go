@@ -35,13 +35,13 @@ func init() {
 }
 
 func fillInvestment(d *doc, s *sentence, r *Rule, m []int) []candidate {
-	if len(s.Money) == 0 || !pledgeCueRe.MatchString(s.Low) {
+	if len(s.Money()) == 0 || !pledgeCueRe.MatchString(s.Low) {
 		return nil
 	}
 	at := m[0]
 	// The amount nearest to the word "invest", within reach.
 	best := -1
-	for i, mo := range s.Money {
+	for i, mo := range s.Money() {
 		dist := mo.Off - at
 		if dist < 0 {
 			dist = at - mo.End
@@ -49,17 +49,17 @@ func fillInvestment(d *doc, s *sentence, r *Rule, m []int) []candidate {
 		if dist > 90 {
 			continue
 		}
-		if best < 0 || dist < abs(s.Money[best].Off-at) {
+		if best < 0 || dist < abs(s.Money()[best].Off-at) {
 			best = i
 		}
 	}
 	if best < 0 {
 		return nil
 	}
-	if rest := strings.TrimLeft(s.Low[s.Money[best].End:], " "); strings.HasPrefix(rest, "of the") || strings.HasPrefix(rest, "of which") || strings.HasPrefix(rest, "of that") {
+	if rest := strings.TrimLeft(s.Low[s.Money()[best].End:], " "); strings.HasPrefix(rest, "of the") || strings.HasPrefix(rest, "of which") || strings.HasPrefix(rest, "of that") {
 		return nil // "$24 billion of the investment": a part of a pledge
 	}
-	mo := inUSD(s.Text, s.Money, best)
+	mo := inUSD(s.Text, s.Money(), best)
 	if mo.USD < 1e8 {
 		return nil // pledges of interest are in the hundreds of millions and up
 	}

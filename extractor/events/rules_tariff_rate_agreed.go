@@ -144,7 +144,7 @@ func readTariffs(d *doc, s *sentence) []tariffReading {
 		// Cues before an earlier rate belong to it: "lower the threatened
 		// 25% tariff to 15%" threatens the 25%, not the 15%.
 		from := -1
-		for _, o := range s.Rates {
+		for _, o := range s.Rates() {
 			if o.End <= tr.r.Off && strings.Contains(s.Low[o.End:tr.r.Off], " to ") && tr.r.Off-o.End < 60 {
 				from = o.End
 			}
@@ -181,7 +181,7 @@ func readTariff(d *doc, s *sentence, tr tariffRate, imp, tgt string, guessed int
 		// The text that speaks of this rate only: from the clause start or
 		// the rate before it, to the clause end.
 		own := cs
-		for _, o := range s.Rates {
+		for _, o := range s.Rates() {
 			if o.End <= tr.r.Off && o.End > own && (tr.prevRate == nil || o.Off != tr.prevRate.Off) {
 				own = o.End
 			}

@@ -54,7 +54,7 @@ type tariffRate struct {
 func tariffRates(s *sentence) []tariffRate {
 	var out []tariffRate
 	consumed := map[int]bool{}
-	rates := s.Rates
+	rates := s.Rates()
 	for i, r := range rates {
 		if r.Points || consumed[i] {
 			continue
