@@ -126,6 +126,7 @@ type feedRun struct {
 	st    FeedState
 	due   time.Time
 	index int
+	pass  int // the last pass the feed was polled in
 }
 
 type dueHeap []*feedRun
@@ -145,8 +146,12 @@ func (h *dueHeap) Pop() any {
 // Run polls the feeds and calls emit for every new item until ctx ends,
 // then returns nil. With once, it polls every feed immediately, once, and
 // returns nil (ctx's error if ctx ended first). endPass (may be nil) is
-// called after each round: every feed due at that moment polled and its
-// items emitted. emit may block (backpressure); an error from emit stops the
+// called at the end of each pass: once every feed has been polled (and its
+// items emitted) since the previous pass — with once, after the one round —
+// or, at the latest, after the first round that ends Interval after the
+// previous pass, so a feed backing off for hours does not hold it back.
+// (First polls are spread over the interval, so "every feed due at one
+// moment" would be a handful of feeds, many times a second.) emit may block (backpressure); an error from emit stops the
 // feed's poll, and its items not yet done are emitted again later.
 func (s *Scheduler) Run(ctx context.Context, once bool, emit func(context.Context, Item) error, endPass func()) error {
 	start := time.Now()
@@ -215,6 +220,9 @@ func (s *Scheduler) Run(ctx context.Context, once bool, emit func(context.Contex
 	defer close(jobs)
 
 	batch := make([]*feedRun, 0, min(len(s.feeds), 1024))
+	// A pass ends when every feed has been polled since the last one (or
+	// after Interval, so a feed backing off for hours does not hold it).
+	pass, passPolled, passStart := 1, 0, start
 	for {
 		if len(h) == 0 {
 			if once {
@@ -255,10 +263,20 @@ func (s *Scheduler) Run(ctx context.Context, once bool, emit func(context.Contex
 			}
 			return nil
 		}
-		if endPass != nil {
-			endPass()
-		}
 		now = time.Now()
+		for _, fr := range batch {
+			if fr.pass != pass {
+				fr.pass = pass
+				passPolled++
+			}
+		}
+		if passPolled == len(s.feeds) || now.Sub(passStart) >= s.opts.Interval {
+			if endPass != nil {
+				endPass()
+			}
+			pass++
+			passPolled, passStart = 0, now
+		}
 		s.forgetRecent(now)
 		if now.Sub(lastSnap) >= s.opts.SnapshotEvery {
 			snapshot(now)

@@ -288,3 +288,43 @@ func TestFailingFeedBacksOffAndRecovers(t *testing.T) {
 		}
 	})
 }
+
+// TestEndPass: with first polls spread over the interval, a pass (and the
+// pipeline's pass summary) ends once every feed has been polled, not at
+// every round of polls.
+func TestEndPass(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		client, rec := startSite(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			fmt.Fprint(w, rss("", rssItem{Title: "x", Link: "https://news.example" + r.URL.Path, GUID: r.URL.Path}))
+		}), fetch.Options{})
+		store, err := OpenStore(t.TempDir(), StoreOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer store.Close()
+		var fs []Feed
+		for i := range 6 {
+			fs = append(fs, Feed{URL: fmt.Sprintf("http://s%d.example/feed", i)})
+		}
+		var perPass []int
+		seenBefore := 0
+		endPass := func() {
+			reqs := rec.requests("")
+			perPass = append(perPass, len(reqs)-seenBefore)
+			seenBefore = len(reqs)
+		}
+		ctx, cancel := context.WithTimeout(t.Context(), 45*time.Minute)
+		defer cancel()
+		if err := newTestScheduler(t, client, store, fs, SchedulerOptions{}).Run(ctx, false, (&sink{store: store}).emit, endPass); err != nil {
+			t.Fatal(err)
+		}
+		if len(perPass) < 4 {
+			t.Fatalf("%d passes in 45 minutes at a 10m interval, want at least 4", len(perPass))
+		}
+		for i, n := range perPass {
+			if n != len(fs) {
+				t.Errorf("pass %d covered %d polls, want one per feed (%d)", i+1, n, len(fs))
+			}
+		}
+	})
+}
