@@ -133,7 +133,7 @@ relative:
 	if pub.IsZero() || !hasRel {
 		return out
 	}
-	for _, m := range dateRelRe.FindAllStringSubmatchIndex(low, -1) {
+	for _, m := range windowMatches(dateRelRe, low, relPositions(low), 16, 24) {
 		if taken(m[0], m[1]) {
 			continue
 		}
@@ -212,3 +212,20 @@ func nextWeekday(p time.Time, wd time.Weekday) time.Time {
 
 // ymd formats a date as the events carry it.
 func ymd(t time.Time) string { return t.Format("2006-01-02") }
+
+// relPositions returns where a relative date may be written: weekday names
+// and "yesterday", "today", "last/next/this week/month/year".
+func relPositions(low string) []int {
+	var out []int
+	for _, w := range []string{"day", "week", "month", "year"} {
+		for i := 0; ; {
+			j := strings.Index(low[i:], w)
+			if j < 0 {
+				break
+			}
+			out = append(out, i+j)
+			i += j + len(w)
+		}
+	}
+	return out
+}

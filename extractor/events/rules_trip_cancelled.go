@@ -13,6 +13,10 @@ import (
 var (
 	tripVerbRe = regexp.MustCompile(`\b(cancel(?:l?ed|s|l?ing|lation)?|call(?:ed|s|ing)? off|scrap(?:ped|s|ping)?|postpone(?:d|s|ment)?|postponing|delay(?:ed|s)?|put off|push(?:ed|es)? back|rescheduled?|shelved?|axed|called-off)\b`)
 	tripNounRe = regexp.MustCompile(`\b(trip|trips|visit|visits|visiting|travel|travels|tour|journey|flight|mission|talks|meeting|meetings|summit|delegation|voyage|going|negotiations|round)\b`)
+	// tripNouns are the words of tripNounRe, looked up by token.
+	tripNouns = map[string]bool{"trip": true, "trips": true, "visit": true, "visits": true, "visiting": true, "travel": true,
+		"travels": true, "tour": true, "journey": true, "flight": true, "mission": true, "talks": true, "meeting": true,
+		"meetings": true, "summit": true, "delegation": true, "voyage": true, "going": true, "negotiations": true, "round": true}
 	// remoteRe marks meetings that need no travel.
 	remoteRe = regexp.MustCompile(`\b(video|virtual|phone|call|online|teleconference|videoconference)\b`)
 )
@@ -51,9 +55,8 @@ func fillTrip(d *doc, s *sentence, r *Rule, m []int) []candidate {
 	vt := s.tokAt(m[0])
 	// A trip noun near the verb.
 	nounTok := -1
-	for _, nm := range tripNounRe.FindAllStringIndex(s.Low, -1) {
-		nt := s.tokAt(nm[0])
-		if nt-vt >= -15 && nt-vt <= 10 && (nounTok < 0 || abs(nt-vt) < abs(nounTok-vt)) {
+	for nt := max(0, vt-15); nt < len(s.Toks) && nt <= vt+10; nt++ {
+		if tripNouns[s.Toks[nt].Low] && (nounTok < 0 || abs(nt-vt) < abs(nounTok-vt)) {
 			nounTok = nt
 		}
 	}
