@@ -164,7 +164,13 @@ func readTariffs(d *doc, s *sentence) []tariffReading {
 			if imp == "" || tgt == "" || imp == tgt {
 				continue
 			}
-			s.tariffs = append(s.tariffs, readTariff(d, s, tr, imp, tgt, guessed))
+			rd := readTariff(d, s, tr, imp, tgt, guessed)
+			// "paying 25% on X, and 10% on Y": a listed rate reads as the
+			// one before it.
+			if n := len(s.tariffs); n > 0 && !rd.skip && coordinated(s, []tariffRate{s.tariffs[n-1].tariffRate}, tr.r) && s.tariffs[n-1].imp == imp {
+				rd.deal = s.tariffs[n-1].deal
+			}
+			s.tariffs = append(s.tariffs, rd)
 		}
 	}
 	return s.tariffs
@@ -175,6 +181,9 @@ func readTariff(d *doc, s *sentence, tr tariffRate, imp, tgt string, guessed int
 	{
 		cs := clauseStart(s.Low, tr.r.Off)
 		ce := clauseEnd(s.Low, tr.r.End)
+		if comparisonRe.MatchString(s.Low[cs:ce]) {
+			return tariffReading{skip: true} // "the 19% tariff is still higher than the 17% proposed"
+		}
 		if modalAfterRe.MatchString(s.Low[tr.r.End:ce]) {
 			return tariffReading{skip: true} // "a 10% tariff on wine could raise prices"
 		}
@@ -252,6 +261,9 @@ func fillTariff(d *doc, s *sentence, r *Rule, agreed bool) []candidate {
 	}
 	return out
 }
+
+// comparisonRe marks comparisons of rates, which are not events.
+var comparisonRe = regexp.MustCompile(`\b(higher than|lower than|more than double|compared (?:with|to)|compares (?:with|to)|versus)\b`)
 
 // modalAfterRe: a modal after the rate in its clause makes it hypothetical.
 var modalAfterRe = regexp.MustCompile(`\b(could|might|may|would)\s+(?:\S+\s+)?(result|raise|cost|mean|hurt|add|lead|push|increase|lift)\b`)

@@ -34,7 +34,7 @@ var goodsWords = map[string]bool{
 var allTargetRe = regexp.MustCompile(`\b(all (?:countries|nations|trading partners|imports|foreign|imported)|every (?:country|nation|trading partner)|worldwide|from anywhere|across the board|all sources|baseline|blanket|imports of (?:steel|aluminum|aluminium|copper|lumber|timber|cars|autos|automobiles|trucks|pharmaceuticals|semiconductors|chips|furniture)|(?:steel|aluminum|aluminium|copper|lumber|timber|pharmaceutical|semiconductor|chip|furniture|truck) (?:imports|tariffs?|duties))\b`)
 
 // notTariffAfter follow a percentage that is no tariff rate.
-var notTariffAfter = []string{"of ", "tariff quota", "tariff-rate quota", "tariff rate quota", "of gdp", "of the", "of its", "of their", "of all", "of total", "of global", "of u", "of us", "of american", "of japanese", "of exports", "of imports", "stake", "share", "growth", "of sales", "of revenue", "of profits", "of the profits", "year-on-year", "year on year", "on the year", "in the first", "in the second", "in the third", "in the fourth", "drop", "decline", "rise", "increase in", "jump", "fall", "of respondents", "of voters", "of americans", "of companies", "of firms", "of consumers", "majority", "ownership", "of shipments", "of which", "chance", "probability", "inflation", "interest", "stake"}
+var notTariffAfter = []string{"of ", "reduction", "cut ", "cuts", "increase", "hike", "rise", "decrease", "drop", "jump", "fall", "point", "tariff quota", "tariff-rate quota", "tariff rate quota", "of gdp", "of the", "of its", "of their", "of all", "of total", "of global", "of u", "of us", "of american", "of japanese", "of exports", "of imports", "stake", "share", "growth", "of sales", "of revenue", "of profits", "of the profits", "year-on-year", "year on year", "on the year", "in the first", "in the second", "in the third", "in the fourth", "drop", "decline", "rise", "increase in", "jump", "fall", "of respondents", "of voters", "of americans", "of companies", "of firms", "of consumers", "majority", "ownership", "of shipments", "of which", "chance", "probability", "inflation", "interest", "stake"}
 
 // notTariffBefore precede a percentage that is no tariff rate (averages,
 // effective rates, market moves).
@@ -227,7 +227,7 @@ func tariffSides(d *doc, s *sentence, ti int) (imposer string, targets []string,
 	}
 	var tgt, imp *mention
 	for _, c := range ms {
-		if targetLike(s, c) && c.Tok-ti <= 16 && ti-c.Tok <= 20 {
+		if targetLike(s, c) && c.Tok-ti <= 12 && ti-c.Tok <= 20 {
 			if tgt == nil || dist(c) < dist(tgt) {
 				tgt = c
 			}
@@ -566,6 +566,9 @@ func coordinated(s *sentence, out []tariffRate, r rate) bool {
 		return false
 	}
 	last := out[len(out)-1].r
+	if last.End > r.Off {
+		return false
+	}
 	between := s.Low[last.End:r.Off]
 	return len(between) < 60 && !strings.ContainsAny(between, ".;") && (strings.Contains(between, " and ") || strings.Contains(between, ", "))
 }
