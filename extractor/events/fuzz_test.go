@@ -14,6 +14,7 @@ func FuzzExtract(f *testing.F) {
 		"Under the deal, tariffs on Japanese goods fall to 15% from 25%.",
 		"Mr. Lee met the U.S. envoy on Jan. 5. No. 5 was next.",
 		"“Tariffs?” he asked. $550bn (¥80 trillion) — up to US$1.2tn.",
+		"Under the deal tariffs fall to 15% from 25%, and 10% on cars from Japan.",
 		"from 25% to", "$", "%", "U.S.-", "’s", "\n\n\n", "1,2,3%", "¥", "Aug. 1",
 	} {
 		f.Add("Title", s)

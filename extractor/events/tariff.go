@@ -226,8 +226,24 @@ func tariffSides(d *doc, s *sentence, ti int) (imposer string, targets []string,
 		return ti - c.Tok
 	}
 	var tgt, imp *mention
+	// A target after the rate is near it (12 tokens), or further (20)
+	// with no other country named between.
+	reach := func(c *mention) bool {
+		if c.Tok-ti <= 12 {
+			return true
+		}
+		if c.Tok-ti > 20 {
+			return false
+		}
+		for _, o := range ms {
+			if o != c && o.Tok > ti && o.Tok < c.Tok {
+				return false
+			}
+		}
+		return true
+	}
 	for _, c := range ms {
-		if targetLike(s, c) && c.Tok-ti <= 12 && ti-c.Tok <= 20 {
+		if targetLike(s, c) && reach(c) && ti-c.Tok <= 20 {
 			if tgt == nil || dist(c) < dist(tgt) {
 				tgt = c
 			}
