@@ -211,16 +211,19 @@ func TestComposeMatchesBinaryAndConfig(t *testing.T) {
 		t.Errorf("compose command %q differs from the Dockerfile CMD %q", args, dockerCmd(t))
 	}
 	cfgPath, _ := flagValue(args, "config")
-	stateDir, _ := flagValue(args, "state-dir")
 	var mounts []string
+	stateVolume := ""
 	for _, v := range dig(t, ne, "volumes").([]any) {
 		mounts = append(mounts, v.(string))
+		if dst, ok := strings.CutPrefix(v.(string), "newsevents-state:"); ok {
+			stateVolume = dst
+		}
 	}
 	if !slices.Contains(mounts, "./config.compose.yaml:"+cfgPath+":ro") {
 		t.Errorf("volumes %q do not mount config.compose.yaml at --config %s", mounts, cfgPath)
 	}
-	if !slices.Contains(mounts, "newsevents-state:"+stateDir) {
-		t.Errorf("volumes %q do not keep --state-dir %s on a volume", mounts, stateDir)
+	if stateVolume == "" || !strings.HasPrefix(cfg.StateDir+"/", stateVolume+"/") {
+		t.Errorf("state_dir %s is not on the newsevents-state volume (mounted at %q)", cfg.StateDir, stateVolume)
 	}
 	if ports := dig(t, ne, "ports").([]any); !slices.Contains(ports, any(adminPort+":"+adminPort)) {
 		t.Errorf("newsevents ports %v do not publish the admin port %s", ports, adminPort)
@@ -333,10 +336,22 @@ func TestKubernetesMatchesBinaryAndConfig(t *testing.T) {
 		em := e.(map[string]any)
 		env[em["name"].(string)] = em
 	}
-	// --shard INDEX/COUNT from the pod ordinal and the replica count.
+	// --shard i/N from the pod ordinal and the replica count; shards are
+	// numbered from 1, so are the pods.
 	shard, _ := flagValue(args, "shard")
 	if shard != "$(POD_INDEX)/$(SHARDS)" {
 		t.Errorf("--shard %q, want $(POD_INDEX)/$(SHARDS)", shard)
+	}
+	if got := toString(dig(t, sts, "spec", "ordinals", "start")); got != "1" {
+		t.Errorf("ordinals.start = %s, want 1: shards are numbered from 1", got)
+	}
+	for _, pod := range []string{"1", env["SHARDS"]["value"].(string)} {
+		if _, _, err := config.ParseShard(pod + "/" + env["SHARDS"]["value"].(string)); err != nil {
+			t.Errorf("pod %s: %v", pod, err)
+		}
+	}
+	if cfg.Shard != "" {
+		t.Errorf("k8s/config.yaml sets shard %q: every pod would poll the same share", cfg.Shard)
 	}
 	if got := dig(t, env["POD_INDEX"], "valueFrom", "fieldRef", "fieldPath"); got != "metadata.labels['apps.kubernetes.io/pod-index']" {
 		t.Errorf("POD_INDEX from %v", got)
@@ -379,9 +394,8 @@ func TestKubernetesMatchesBinaryAndConfig(t *testing.T) {
 			t.Errorf("resources.%s = %v, want cpu and memory", k, r)
 		}
 	}
-	// Mounts: the config where --config reads it, the claim where --state-dir writes.
+	// Mounts: the config where --config reads it, the claim under state_dir.
 	cfgPath, _ := flagValue(args, "config")
-	stateDir, _ := flagValue(args, "state-dir")
 	mounts := map[string]string{}
 	for _, m := range dig(t, c, "volumeMounts").([]any) {
 		mm := m.(map[string]any)
@@ -390,8 +404,8 @@ func TestKubernetesMatchesBinaryAndConfig(t *testing.T) {
 	if mounts["config"]+"/config.yaml" != cfgPath {
 		t.Errorf("config mounted at %s, --config %s", mounts["config"], cfgPath)
 	}
-	if got := dig(t, sts, "spec", "volumeClaimTemplates", 0, "metadata", "name"); mounts[got.(string)] != stateDir {
-		t.Errorf("claim %v mounted at %q, --state-dir %s", got, mounts[got.(string)], stateDir)
+	if got := dig(t, sts, "spec", "volumeClaimTemplates", 0, "metadata", "name"); !strings.HasPrefix(cfg.StateDir+"/", mounts[got.(string)]+"/") {
+		t.Errorf("claim %v mounted at %q, state_dir %s is not on it", got, mounts[got.(string)], cfg.StateDir)
 	}
 	if got := dig(t, sts, "spec", "template", "spec", "volumes", 0, "configMap", "name"); got != dig(t, kust, "configMapGenerator", 0, "name") {
 		t.Errorf("config volume from ConfigMap %v, generator makes %v", got, dig(t, kust, "configMapGenerator", 0, "name"))
@@ -440,6 +454,9 @@ func TestDockerfile(t *testing.T) {
 		"USER 65532:65532",
 		"FROM gcr.io/distroless/static",
 		"EXPOSE " + port(t, cfg.Admin.Addr),
+		// The default state_dir is relative: in the image it lands on the volume.
+		"WORKDIR /var/lib/newsevents",
+		`VOLUME ["/var/lib/newsevents"]`,
 		"./cmd/newsevents",
 	} {
 		if !strings.Contains(s, want) {

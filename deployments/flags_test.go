@@ -66,10 +66,10 @@ func runFlags(t *testing.T) []string {
 	return flags
 }
 
-// pendingFlags are flags the deployments pass that `run` does not have yet
-// (the durable state and sharding of issue 5: --state-dir DIR, --shard i/N).
+// pendingFlags are flags the deployments pass that `run` does not have yet:
+// --shard i/N (the config's shard field, per pod in the StatefulSet).
 // Remove each one as soon as run has it.
-var pendingFlags = []string{"state-dir", "shard"}
+var pendingFlags = []string{"shard"}
 
 // TestDeploymentsUseRealFlags checks that every flag the Dockerfile, the
 // compose file and the StatefulSet pass to `newsevents run` exists.
