@@ -119,7 +119,7 @@ func BenchmarkPoll10000Feeds(b *testing.B) {
 		client.CloseIdleConnections()
 		b.ReportMetric(float64(nFeeds)/elapsed.Seconds(), "polls/s")
 		b.ReportMetric(float64(peakG.Load()), "peak-goroutines")
-		b.ReportMetric(float64(passes.Load()), "steady-rounds")
+		b.ReportMetric(float64(passes.Load()), "steady-passes")
 		b.ReportMetric(float64(steadyPolls)/steadyFor.Seconds(), "steady-304-polls/s")
 		if hwm := vmHWM(); hwm > 0 {
 			b.ReportMetric(float64(hwm)/(1<<20), "peak-RSS-MiB")

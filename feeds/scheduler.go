@@ -155,6 +155,12 @@ func (h *dueHeap) Pop() any {
 // feed's poll, and its items not yet done are emitted again later.
 func (s *Scheduler) Run(ctx context.Context, once bool, emit func(context.Context, Item) error, endPass func()) error {
 	start := time.Now()
+	if len(s.feeds) == 0 && once {
+		if endPass != nil {
+			endPass()
+		}
+		return nil
+	}
 	h := make(dueHeap, 0, len(s.feeds))
 	for _, f := range s.feeds {
 		st, ok, err := s.store.Feed(f.URL)
@@ -219,97 +225,44 @@ func (s *Scheduler) Run(ctx context.Context, once bool, emit func(context.Contex
 	defer pool.Wait()
 	defer close(jobs)
 
-	batch := make([]*feedRun, 0, min(len(s.feeds), 1024))
-	// A pass ends when every feed has been polled since the last one (or
-	// after Interval, so a feed backing off for hours does not hold it).
-	pass, passPolled, passStart := 1, 0, start
+	// Dispatch is continuous: a feed is handed to a free poller as soon as
+	// it is due, so a slow feed never delays the others. At most
+	// PerHostPolls feeds of one host are polled at once, so a host with
+	// many feeds, slowed by its per-host rate limit, cannot hold every
+	// poller while other hosts wait.
+	var (
+		waiting    []*feedRun // due, not dispatched yet, by due time then URL
+		busy       = map[string]int{}
+		running    int
+		ctxDone    = ctx.Done()
+		timer      = time.NewTimer(time.Hour)
+		lastForget = start
+		// A pass ends when every feed has been polled since the last one,
+		// or after Interval, so a feed backing off for hours does not hold it.
+		pass, passPolled, passStart = 1, 0, start
+	)
+	defer timer.Stop()
 	for {
-		if len(h) == 0 {
-			if once {
-				if endPass != nil {
-					endPass()
+		now := time.Now()
+		if n := len(waiting); len(h) > 0 && !h[0].due.After(now) {
+			for len(h) > 0 && !h[0].due.After(now) {
+				waiting = append(waiting, heap.Pop(&h).(*feedRun))
+			}
+			slices.SortFunc(waiting[n:], func(a, b *feedRun) int {
+				if c := a.due.Compare(b.due); c != 0 {
+					return c
+				}
+				return strings.Compare(a.URL, b.URL)
+			})
+		}
+		if ctx.Err() != nil || (once && len(h) == 0 && len(waiting) == 0) {
+			if running == 0 {
+				if ctx.Err() != nil && once {
+					return ctx.Err()
 				}
 				return nil
 			}
-			<-ctx.Done()
-			return nil
 		}
-		if !once {
-			if wait := time.Until(h[0].due); wait > 0 {
-				t := time.NewTimer(wait)
-				select {
-				case <-ctx.Done():
-					t.Stop()
-					return nil
-				case <-t.C:
-				}
-			}
-		}
-		now := time.Now()
-		batch = batch[:0]
-		for len(h) > 0 && !h[0].due.After(now) {
-			batch = append(batch, heap.Pop(&h).(*feedRun))
-		}
-		slices.SortFunc(batch, func(a, b *feedRun) int { // deterministic: by due time, then URL
-			if c := a.due.Compare(b.due); c != 0 {
-				return c
-			}
-			return strings.Compare(a.URL, b.URL)
-		})
-		s.round(ctx, batch, jobs, done)
-		if ctx.Err() != nil {
-			if once {
-				return ctx.Err()
-			}
-			return nil
-		}
-		now = time.Now()
-		for _, fr := range batch {
-			if fr.pass != pass {
-				fr.pass = pass
-				passPolled++
-			}
-		}
-		if passPolled == len(s.feeds) || now.Sub(passStart) >= s.opts.Interval {
-			if endPass != nil {
-				endPass()
-			}
-			pass++
-			passPolled, passStart = 0, now
-		}
-		s.forgetRecent(now)
-		if now.Sub(lastSnap) >= s.opts.SnapshotEvery {
-			snapshot(now)
-		}
-		if now.Sub(lastPrune) >= s.opts.PruneEvery {
-			lastPrune = now
-			if _, err := s.store.Prune(now); err != nil {
-				s.log.Warn("pruning state", zap.Error(err))
-			}
-		}
-		if once {
-			return nil
-		}
-		for _, fr := range batch {
-			fr.due = fr.st.NextPoll
-			if !fr.due.After(now) { // never spin on a feed whose state could not be computed
-				fr.due = now.Add(s.opts.MinInterval)
-			}
-			heap.Push(&h, fr)
-		}
-	}
-}
-
-// round polls every feed of batch with the pool, at most PerHostPolls
-// feeds of one host at a time so that a host with many feeds, slowed by its
-// per-host rate limit, does not hold every poller while other hosts wait.
-// It returns when every dispatched poll has finished (all of batch unless
-// ctx ended).
-func (s *Scheduler) round(ctx context.Context, batch []*feedRun, jobs, done chan *feedRun) {
-	waiting := slices.Clone(batch)
-	busy := map[string]int{}
-	running := 0
-	for len(waiting) > 0 || running > 0 {
 		var next *feedRun
 		at := -1
 		if ctx.Err() == nil && running < s.opts.Pollers {
@@ -320,24 +273,67 @@ func (s *Scheduler) round(ctx context.Context, batch []*feedRun, jobs, done chan
 				}
 			}
 		}
-		if next == nil {
-			if running == 0 {
-				return // ctx ended with feeds still waiting
-			}
-			fr := <-done
-			running--
-			busy[fr.host]--
-			continue
+		var jobsC chan *feedRun
+		if next != nil {
+			jobsC = jobs
+		}
+		var timerC <-chan time.Time
+		if len(h) > 0 && ctx.Err() == nil {
+			timer.Reset(time.Until(h[0].due))
+			timerC = timer.C
 		}
 		select {
-		case jobs <- next:
+		case jobsC <- next:
 			waiting = slices.Delete(waiting, at, at+1)
 			running++
 			busy[next.host]++
 		case fr := <-done:
 			running--
 			busy[fr.host]--
-		case <-ctx.Done():
+			if ctx.Err() != nil {
+				continue
+			}
+			now = time.Now()
+			if fr.pass != pass {
+				fr.pass = pass
+				passPolled++
+			}
+			if passPolled == len(s.feeds) || now.Sub(passStart) >= s.opts.Interval {
+				if endPass != nil {
+					endPass()
+				}
+				pass++
+				passPolled, passStart = 0, now
+			}
+			s.maintain(now, &lastForget, &lastSnap, &lastPrune, snapshot)
+			if !once {
+				fr.due = fr.st.NextPoll
+				if !fr.due.After(now) { // never spin on a feed whose state could not be computed
+					fr.due = now.Add(s.opts.MinInterval)
+				}
+				heap.Push(&h, fr)
+			}
+		case <-timerC:
+		case <-ctxDone:
+			ctxDone = nil
+		}
+	}
+}
+
+// maintain runs the periodic chores between polls: forgetting old recent
+// emissions, writing the status snapshot, pruning the store.
+func (s *Scheduler) maintain(now time.Time, lastForget, lastSnap, lastPrune *time.Time, snapshot func(time.Time)) {
+	if now.Sub(*lastForget) >= time.Minute {
+		*lastForget = now
+		s.forgetRecent(now)
+	}
+	if now.Sub(*lastSnap) >= s.opts.SnapshotEvery {
+		snapshot(now)
+	}
+	if now.Sub(*lastPrune) >= s.opts.PruneEvery {
+		*lastPrune = now
+		if _, err := s.store.Prune(now); err != nil {
+			s.log.Warn("pruning state", zap.Error(err))
 		}
 	}
 }

@@ -328,3 +328,36 @@ func TestEndPass(t *testing.T) {
 		}
 	})
 }
+
+// TestSlowFeedDelaysNoOther: a feed whose server takes minutes to answer
+// does not delay the polls of the other feeds.
+func TestSlowFeedDelaysNoOther(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		client, rec := startSite(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/slow" {
+				time.Sleep(8 * time.Minute)
+			}
+			fmt.Fprint(w, rss("", rssItem{Title: "x", Link: "https://news.example" + r.URL.Path, GUID: r.URL.Path}))
+		}), fetch.Options{Timeout: 20 * time.Minute})
+		store, err := OpenStore(t.TempDir(), StoreOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer store.Close()
+		fs := []Feed{{URL: "http://slow.example/slow"}, {URL: "http://fast.example/fast"}}
+		ctx, cancel := context.WithTimeout(t.Context(), time.Hour)
+		defer cancel()
+		if err := newTestScheduler(t, client, store, fs, SchedulerOptions{}).Run(ctx, false, (&sink{store: store}).emit, nil); err != nil {
+			t.Fatal(err)
+		}
+		fast := rec.requests("/fast")
+		if len(fast) < 5 {
+			t.Fatalf("fast feed polled %d times in an hour, want at least 5", len(fast))
+		}
+		for i := 1; i < len(fast); i++ {
+			if gap := fast[i].At.Sub(fast[i-1].At); gap != 10*time.Minute {
+				t.Errorf("fast feed gap %d = %s, want 10m", i, gap)
+			}
+		}
+	})
+}
