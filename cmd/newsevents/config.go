@@ -86,6 +86,10 @@ func summary(cfg *config.Config) string {
 	if cfg.Admin.Addr != "" {
 		admin = "admin on " + cfg.Admin.Addr
 	}
-	return fmt.Sprintf("%d feeds, %s, topics %s*, %d workers, %s",
-		len(cfg.Feeds), brokers, cfg.Kafka.TopicPrefix, cfg.Workers, admin)
+	s := fmt.Sprintf("%d feeds, %s, topics %s*, %d workers, state in %s, %s",
+		len(cfg.Feeds), brokers, cfg.Kafka.TopicPrefix, cfg.Workers, cfg.StateDir, admin)
+	if cfg.Shard != "" {
+		s += ", shard " + cfg.Shard
+	}
+	return s
 }

@@ -22,6 +22,7 @@ func TestConfigCheck(t *testing.T) {
 	}
 	good := write("good.yaml", "feeds:\n  - url: https://example.org/feed.xml\nadmin:\n  addr: 127.0.0.1:9090\n")
 	badURL := write("bad.yaml", "feeds:\n  - url: ftp://example.org/feed.xml\n")
+	sharded := write("sharded.yaml", "feeds:\n  - url: https://example.org/feed.xml\nshard: 2/3\n")
 	unknown := write("typo.yaml", "feeds:\n  - url: https://example.org/feed.xml\nworker: 3\n")
 	tests := []struct {
 		name       string
@@ -30,7 +31,8 @@ func TestConfigCheck(t *testing.T) {
 		wantStdout []string
 	}{
 		{"valid", []string{"config", "check", good}, 0,
-			[]string{"ok   " + good + ": 1 feeds, embedded broker on 127.0.0.1:9092, topics trade.*, 8 workers, admin on 127.0.0.1:9090"}},
+			[]string{"ok   " + good + ": 1 feeds, embedded broker on 127.0.0.1:9092, topics trade.*, 8 workers, state in state, admin on 127.0.0.1:9090"}},
+		{"sharded", []string{"config", "check", sharded}, 0, []string{"ok   " + sharded + ": 1 feeds", "admin off, shard 2/3"}},
 		{"bad url names file and field", []string{"config", "check", badURL}, 1,
 			[]string{"FAIL config " + badURL + `: feeds[0].url: "ftp://example.org/feed.xml": scheme must be http or https`}},
 		{"unknown field", []string{"config", "check", unknown}, 1, []string{"FAIL config " + unknown, "worker"}},
