@@ -539,3 +539,27 @@ func TestRestartRedoesPendingSoon(t *testing.T) {
 		}
 	})
 }
+
+// TestWrongCharsetFromServer: a server that sends Latin-1 bytes while the
+// feed claims UTF-8 (and the header says ISO-8859-1) still yields correct titles.
+func TestWrongCharsetFromServer(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		const title = "Exportações de café crescem"
+		client, _ := startSite(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/rss+xml; charset=ISO-8859-1")
+			fmt.Fprint(w, latin1(rss("", rssItem{Title: title, Link: "https://news.example/cafe", GUID: "cafe"})))
+		}), fetch.Options{})
+		store, err := OpenStore(t.TempDir(), StoreOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer store.Close()
+		out := &sink{}
+		if err := newTestScheduler(t, client, store, []Feed{{URL: "http://news.example/latin1"}}, SchedulerOptions{}).Run(t.Context(), true, out.emit, nil); err != nil {
+			t.Fatal(err)
+		}
+		if len(out.items) != 1 || out.items[0].Title != title {
+			t.Errorf("items %+v, want one titled %q", out.items, title)
+		}
+	})
+}
