@@ -144,15 +144,21 @@ func (h *dueHeap) Pop() any {
 }
 
 // Run polls the feeds and calls emit for every new item until ctx ends,
-// then returns nil. With once, it polls every feed immediately, once, and
-// returns nil (ctx's error if ctx ended first). endPass (may be nil) is
-// called at the end of each pass: once every feed has been polled (and its
-// items emitted) since the previous pass — with once, after the one round —
-// or, at the latest, after the first round that ends Interval after the
-// previous pass, so a feed backing off for hours does not hold it back.
-// (First polls are spread over the interval, so "every feed due at one
-// moment" would be a handful of feeds, many times a second.) emit may block (backpressure); an error from emit stops the
-// feed's poll, and its items not yet done are emitted again later.
+// then returns nil. With once, it polls every feed immediately, once
+// (ignoring stored schedules and back-off), and returns nil, or ctx's error
+// if ctx ended first.
+//
+// emit may block (backpressure); an error from emit stops that feed's poll,
+// and its items not yet done are emitted again later. Items handed to emit
+// are remembered as pending until MarkDone; after a crash they are emitted
+// again at the next start.
+//
+// endPass (may be nil) is called at the end of each pass: when every feed
+// has been polled (and its items emitted) since the previous pass — with
+// once, after all of them — or, at the latest, at the first poll that ends
+// Interval after the previous pass, so a feed backing off for hours does
+// not hold it back. (First polls are spread over the interval, so "the
+// feeds due at one moment" would be a handful, many times a second.)
 func (s *Scheduler) Run(ctx context.Context, once bool, emit func(context.Context, Item) error, endPass func()) error {
 	start := time.Now()
 	if len(s.feeds) == 0 && once {
