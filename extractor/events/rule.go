@@ -181,7 +181,7 @@ var cues = map[cueClass][]string{
 	cueCondition: {"if", "unless", "once the", "once it", "once they", "had believed", "had thought", "had expected", "had hoped", "provided that", "in the event", "as long as", "in case"},
 	cueThreat:    {"threat", "threaten", "threatened", "threatening", "threatens", "warned", "warns", "warning", "vowed to retaliate", "ultimatum"},
 	cueRequest:   {"urge", "urged", "urges", "urging", "demand", "demanded", "demands", "demanding", "called on", "calls on", "call on", "called for", "calls for", "call for", "asked", "asks", "asking", "ask", "pressed", "pressing", "press", "pushed for", "pushing for", "push for", "wants", "want", "wanted", "seek", "seeks", "seeking", "sought", "request", "requested", "proposed", "proposes", "proposal", "insisted", "insists", "negotiating to", "lobbying", "in a bid", "bid to", "seeking to", "trying to", "efforts to", "effort to"},
-	cueModal:     {"could", "may", "might", "considering", "considers", "consider", "weighing", "mulling", "expected to", "likely to", "likely", "possible", "possibly", "potential", "hope", "hopes", "hoping", "hoped", "aim", "aims", "aiming", "would like", "prepared to", "ready to", "forecast", "predicted", "predicts", "speculation", "rumored", "rumoured", "should", "would be", "would result", "would mean", "failure to", "preparing to", "prepares to", "prepared to", "poised to", "believed", "believe", "believes", "had hoped", "thought"},
+	cueModal:     {"could", "may", "might", "considering", "considers", "consider", "weighing", "mulling", "expected to", "likely to", "likely", "possible", "possibly", "potential", "hope", "hopes", "hoping", "hoped", "aim", "aims", "aiming", "would like", "prepared to", "ready to", "forecast", "predicted", "predicts", "speculation", "rumored", "rumoured", "should", "would result", "would mean", "failure to", "preparing to", "prepares to", "prepared to", "poised to", "believed", "believe", "believes", "had hoped", "thought"},
 	cueNegation:  {"not", "n't", "never", "no", "denied", "denies", "deny", "rejected", "refused", "without", "nor", "neither", "failed to", "yet to", "instead of", "rather than", "nothing"},
 }
 
@@ -189,7 +189,7 @@ var cues = map[cueClass][]string{
 var allCues = []cueClass{cueCondition, cueQuestion, cueThreat, cueRequest, cueModal, cueNegation}
 
 // clauseBreaks end the clause an anchor belongs to, looking backwards.
-var clauseBreaks = []string{";", " following ", " but ", " while ", " whereas ", " although ", " though ", " — ", " – ", " after ", " before ", " since ", ", as ", " when ", " which ", " who ", " that ", ", and ", " said ", " says ", "said ", ": "}
+var clauseBreaks = []string{";", " following ", ", despite ", " but ", " while ", " whereas ", " although ", " though ", " — ", " – ", " after ", " before ", " since ", ", as ", " when ", " which ", " who ", " that ", ", and ", " said ", " says ", "said ", ": "}
 
 // clauseStart returns the start of the clause that contains offset i.
 func clauseStart(low string, i int) int {

@@ -13,7 +13,7 @@ func init() {
 		Type:         schema.TariffImposed,
 		Keywords:     []string{"tariff", "dut", "levy", "levies"},
 		Trigger:      tariffTriggerRe,
-		TriggerWords: []string{"tariff", "tariffs", "duty", "duties", "levy", "levies", "tariffed"},
+		TriggerWords: []string{"tariff", "tariffs", "duty", "duties", "levy", "levies", "tariffed", "surtax", "surtaxes", "rate", "rates"},
 		Blockers:     []cueClass{}, // per rate, in fillTariff
 		Once:         true,
 		Confidence:   0.75,

@@ -14,7 +14,7 @@ import (
 var tariffTriggerRe = regexp.MustCompile(`\b(tariffs?|duty|duties|levy|levies|tariffed)\b`)
 
 // dropOwnRe: a partner that agrees to drop its own tariffs (rate 0).
-var dropOwnRe = regexp.MustCompile(`\b(?:(eliminat(?:e|es|ed|ing|ion)|remov(?:e|es|ed|ing|al)|scrap(?:s|ped|ping)?|drop(?:s|ped|ping)?|abolish(?:es|ed|ing)?|zero|no|lift(?:s|ed|ing)?|waiv(?:e|es|ed|ing)|end(?:s|ed|ing)?|axe[sd]?)\b[^.;]{0,40}\b(?:tariffs?|duties|levies)\b|(duty-free|tariff-free))`)
+var dropOwnRe = regexp.MustCompile(`\b(?:(eliminat(?:e|es|ed|ing|ion)|remov(?:e|es|ed|ing|al)|scrap(?:s|ped|ping)?|drop(?:s|ped|ping)?|abolish(?:es|ed|ing)?|lift(?:s|ed|ing)?|waiv(?:e|es|ed|ing)|end(?:s|ed|ing)?|axe[sd]?)\b[^.;]{0,40}\b(?:tariffs?|duties|levies)\b|(?:no|zero)\s+(?:\S+\s+)?(?:tariffs?|duties|levies)\b|(duty-free|tariff-free))`)
 
 func init() {
 	registerRules(Rule{
@@ -22,7 +22,7 @@ func init() {
 		Type:         schema.TariffRateAgreed,
 		Keywords:     []string{"tariff", "dut", "levy", "levies"},
 		Trigger:      tariffTriggerRe,
-		TriggerWords: []string{"tariff", "tariffs", "duty", "duties", "levy", "levies", "tariffed"},
+		TriggerWords: []string{"tariff", "tariffs", "duty", "duties", "levy", "levies", "tariffed", "surtax", "surtaxes", "rate", "rates"},
 		Blockers:     []cueClass{}, // per rate, in fillTariff
 		Once:         true,
 		Confidence:   0.8,
@@ -201,6 +201,8 @@ func readTariff(d *doc, s *sentence, tr tariffRate, imp, tgt string, guessed int
 		switch {
 		case deal && !cut && strongInForceRe.MatchString(near):
 			deal = false // "the additional 25% tariffs Trump levied", in a sentence about a deal
+		case deal && !cut && despiteDeal(s, tr.r.End, ce):
+			deal = false // "30% tariffs from Aug. 1, despite efforts to reach a deal"
 		case !deal && d.hasDeal(imp, tgt):
 			// An article about a deal between the two: a cut is the agreed
 			// rate; so is a rate not said to be the earlier one, in force,
@@ -270,7 +272,17 @@ var modalAfterRe = regexp.MustCompile(`\b(could|might|may|would)\s+(?:\S+\s+)?(r
 
 // inForceRe marks a rate described as the one before a deal: in force,
 // earlier, threatened.
-var inForceRe = regexp.MustCompile(`\b(current\w*|existing|still|remain\w*|had been|has been|previously|initially|originally|earlier|since|before|threat\w*|impos\w*|levied|slapped|hit|raised|hiked|increas\w*|doubl\w*|additional|extra|penalty|retaliat\w*|keep|kept|maintain\w*|in place|paying|announced|unveiled|letters?|would see|took effect|went into effect|came into effect|in effect|escalat\w*|blow|facing|faces|faced)\b`)
+var inForceRe = regexp.MustCompile(`\b(current\w*|existing|still|remain\w*|had been|has been|previously|initially|originally|earlier|since|before|threat\w*|impos\w*|levied|slapped|hit|raised|hiked|increas\w*|doubl\w*|additional|extra|penalty|retaliat\w*|keep|kept|maintain\w*|in place|paying|announced|unveiled|letters?|would see|took effect|went into effect|came into effect|in effect|escalat\w*|blow|facing|faces|faced|raise|raises|raising|hike|hikes|hiking|increase)\b`)
+
+// despiteDeal reports whether the deal words after the rate come after
+// "despite" (the deal is what did not happen).
+func despiteDeal(s *sentence, end, ce int) bool {
+	i := strings.Index(s.Low[end:ce], " despite ")
+	if i < 0 {
+		return false
+	}
+	return !containsAny(s.Low[clauseStart(s.Low, end):end], dealContextWords...)
+}
 
 // strongInForceRe marks a rate in force even in a sentence about a deal.
 var strongInForceRe = regexp.MustCompile(`\b(levied|slapped|still|remains?|remained|current\w*|existing|already|had been|in place|previously|originally|initially|maintains?|paying)\b`)
@@ -288,7 +300,7 @@ func dealInSentence(s *sentence, off, cs, ce int) bool {
 		}
 		if m[1] <= off {
 			between := s.Low[m[1]:off]
-			if !containsAny(between, " following ", " after ", " before ", " since ", " while ", " but ", " whereas ", " although ") {
+			if !containsAny(between, " following ", " after ", " before ", " since ", " while ", " but ", " whereas ", " although ", " despite ") {
 				return true
 			}
 		}

@@ -2,6 +2,7 @@ package events
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -17,7 +18,7 @@ var tariffWords = map[string]bool{
 }
 
 // strongTariffWords are the tariff words that need no other support.
-var strongTariffWords = map[string]bool{"tariff": true, "tariffs": true, "duty": true, "duties": true, "levy": true, "levies": true, "tariffed": true}
+var strongTariffWords = map[string]bool{"tariff": true, "tariffs": true, "duty": true, "duties": true, "levy": true, "levies": true, "tariffed": true, "surtax": true, "surtaxes": true}
 
 // goodsWords follow a demonym or country that is the target of a tariff.
 var goodsWords = map[string]bool{
@@ -53,6 +54,7 @@ type tariffRate struct {
 // tariffRates returns the percentages of s that are tariff rates.
 func tariffRates(s *sentence) []tariffRate {
 	var out []tariffRate
+	var shares []rate // "94 percent of the tariffs"
 	consumed := map[int]bool{}
 	rates := s.Rates()
 	for i, r := range rates {
@@ -65,6 +67,9 @@ func tariffRates(s *sentence) []tariffRate {
 		}
 		after := s.Low[r.End:]
 		if hasPrefixAny(strings.TrimLeft(after, " "), notTariffAfter) {
+			if strings.HasPrefix(strings.TrimLeft(after, " "), "of ") {
+				shares = append(shares, r)
+			}
 			continue
 		}
 		if ti > 0 && strongTariffWords[s.Toks[ti-1].Low] && precedingWord(s, ti-1, 3, []string{"cut", "cuts", "raise", "raises", "hike", "hikes", "lower", "lowers", "slash", "slashes"}) != "" {
@@ -85,6 +90,16 @@ func tariffRates(s *sentence) []tariffRate {
 			continue
 		}
 		tr := tariffRate{r: r, tok: ti}
+		// "from 10 to 25 percent": the bare number is the earlier rate.
+		if m := bareFromRe.FindStringSubmatch(tail(s.Low[:r.Off], 24)); m != nil {
+			if v, err := strconv.ParseFloat(m[1], 64); err == nil {
+				tr.prev = &v
+			}
+		}
+		// "94 percent of the tariffs ..., rising to 99 percent": a share.
+		if len(shares) > 0 && risingRe.MatchString(tail(s.Low[:r.Off], 30)) {
+			continue
+		}
 		// from A to B: A is the previous rate of B.
 		if fromBefore(s, ti) && !rangeRe.MatchString(tail(s.Low[:r.Off], 30)) {
 			if j := i + 1; j < len(rates) && strings.Contains(s.Low[r.End:rates[j].Off], "to") && rates[j].Off-r.End < 40 {
@@ -142,6 +157,8 @@ func tariffRates(s *sentence) []tariffRate {
 var (
 	prevLinkRe  = regexp.MustCompile(`^[^;%]*\b(from|instead of|rather than|replacing|compared with|compared to|versus|vs|down from|up from|reduced from|cut from)\b[^;%]{0,35}$`)
 	totalRe     = regexp.MustCompile(`\b(total|totaling|totalling|combined|(?:bringing|taking|raising|lifting) (?:it|them|the total|the tariffs?|the rate|the levy|duties|levies)? ?to|for a total of|cumulative)\b`)
+	bareFromRe  = regexp.MustCompile(`\bfrom (\d+(?:\.\d+)?) to $`)
+	risingRe    = regexp.MustCompile(`\b(rising|increasing|growing|climbing|going up|falling) to $`)
 	rangeRe     = regexp.MustCompile(`\b(rang\w*|between|varying|vary)\s+(?:\S+\s+){0,2}$`)
 	incrementRe = regexp.MustCompile(`\b(additional|extra|another|further|new)\b`)
 )
@@ -157,13 +174,27 @@ func isCurrent(s *sentence, ti int) bool {
 }
 
 func nearTariffWord(s *sentence, ti int) bool {
-	for k := max(0, ti-9); k < len(s.Toks) && k <= ti+7; k++ {
+	tradeRates := -1 // unknown yet
+	for k := max(0, ti-12); k < len(s.Toks) && k <= ti+7; k++ {
 		w := s.Toks[k].Low
 		if strongTariffWords[w] {
 			return true
 		}
 		if tariffWords[w] && k > 0 && (s.Toks[k-1].Low == "reciprocal" || s.Toks[k-1].Low == "tariff" || s.Toks[k-1].Low == "customs") {
 			return true
+		}
+		// "imports from Brazil were subject to a 10pc rate": a rate in a
+		// sentence about trade in goods.
+		if (w == "rate" || w == "rates") && abs(k-ti) <= 3 {
+			if tradeRates < 0 {
+				tradeRates = 0
+				if containsAny(s.Low, "import", "export", "goods", "products") && !containsAny(s.Low, "interest", "inflation", "unemployment", "growth", "exchange rate", "tax rate") {
+					tradeRates = 1
+				}
+			}
+			if tradeRates == 1 {
+				return true
+			}
 		}
 	}
 	return false
