@@ -68,13 +68,14 @@ const (
 	OutcomeDuplicate    = "duplicate"     // already done (same GUID, canonical URL or title+date)
 	OutcomeFetchError   = "fetch_error"   // the page could not be fetched
 	OutcomeExtractError = "extract_error" // the page could not be turned into an article
-	OutcomePublishError = "publish_error" // Kafka did not acknowledge in time (retried next pass)
+	OutcomePublishError = "publish_error" // Kafka did not acknowledge before shutdown (re-done next run)
+	OutcomeStateError   = "state_error"   // the state store could not be read
 )
 
 // Outcomes lists every value of the outcome label.
 func Outcomes() []string {
 	return []string{OutcomePublished, OutcomeNoEvents, OutcomeDuplicate, OutcomeFetchError,
-		OutcomeExtractError, OutcomePublishError}
+		OutcomeExtractError, OutcomePublishError, OutcomeStateError}
 }
 
 // Stages: the values of the stage label of the in-flight and queued gauges.
@@ -104,15 +105,17 @@ type Metrics struct {
 	published     prometheus.Counter
 	inFlight      *prometheus.GaugeVec
 	queued        *prometheus.GaugeVec
-	brokerUp      prometheus.Gauge
-	brokerChange  prometheus.Gauge
+	brokerUp      prometheus.GaugeFunc
+	brokerChange  prometheus.GaugeFunc
 	passes        prometheus.Counter
 	lastPass      prometheus.Gauge
 	logDropped    *prometheus.CounterVec
 	storeBytes    prometheus.GaugeFunc
 	storeMu       sync.Mutex
 	storeFunc     func() int64
-	broker        int // brokerUnknown, brokerUpState or brokerDown; under failingMu
+	broker        int       // brokerUnknown, brokerUpState or brokerDown; under failingMu
+	brokerSince   time.Time // when broker last changed; under failingMu
+	brokerFunc    func() (up bool, since time.Time)
 	failingMu     sync.Mutex
 	failingSince  map[string]time.Time
 	now           func() time.Time
@@ -153,10 +156,26 @@ func New() *Metrics {
 		"Items being worked on, by pipeline stage.", "stage")
 	m.queued = f.gaugeVec("stage_queued",
 		"Items waiting for a stage (blocked in a hand-off), by pipeline stage.", "stage")
-	m.brokerUp = f.gauge("broker_up",
-		"1 when the last contact with the Kafka brokers succeeded, 0 when they were unreachable.")
-	m.brokerChange = f.gauge("broker_last_change_timestamp_seconds",
-		"Unix time when broker_up last changed.")
+	m.brokerUp = prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Namespace: namespace, Name: "broker_up",
+		Help: "1 when the last contact with the Kafka brokers succeeded, 0 when they were unreachable.",
+	}, func() float64 {
+		if up, _ := m.brokerState(); up {
+			return 1
+		}
+		return 0
+	})
+	m.brokerChange = prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Namespace: namespace, Name: "broker_last_change_timestamp_seconds",
+		Help: "Unix time when broker_up last changed.",
+	}, func() float64 {
+		_, since := m.brokerState()
+		if since.IsZero() {
+			return 0
+		}
+		return float64(since.UnixNano()) / 1e9
+	})
+	m.reg.MustRegister(m.brokerUp, m.brokerChange)
 	m.passes = f.counter("passes_total",
 		"Completed polling passes (every feed due at that moment polled).")
 	m.lastPass = f.gauge("last_pass_timestamp_seconds",
@@ -337,10 +356,6 @@ func (m *Metrics) BrokerUp(up bool) (changed bool) {
 	if m == nil {
 		return false
 	}
-	v := 0.0
-	if up {
-		v = 1
-	}
 	state := brokerDown
 	if up {
 		state = brokerUpState
@@ -352,11 +367,35 @@ func (m *Metrics) BrokerUp(up bool) (changed bool) {
 		return false
 	}
 	m.broker = state
-	m.brokerUp.Set(v)
-	m.brokerChange.Set(float64(m.now().UnixNano()) / 1e9)
+	m.brokerSince = m.now()
 	// The first contact is a change only when it fails: "reachable" at
 	// start-up is not news, "unreachable" is.
 	return old != brokerUnknown || !up
+}
+
+// WatchBroker makes newsevents_broker_up and
+// newsevents_broker_last_change_timestamp_seconds read state at each scrape,
+// e.g. func() (bool, time.Time) { s := pub.Status(); return s.Reachable, s.Since }.
+// It takes precedence over BrokerUp.
+func (m *Metrics) WatchBroker(state func() (up bool, since time.Time)) {
+	if m == nil {
+		return
+	}
+	m.failingMu.Lock()
+	m.brokerFunc = state
+	m.failingMu.Unlock()
+}
+
+// brokerState is what the broker gauges show: the watched state, else the
+// one BrokerUp recorded (unknown counts as up until the first contact).
+func (m *Metrics) brokerState() (up bool, since time.Time) {
+	m.failingMu.Lock()
+	f, state, since := m.brokerFunc, m.broker, m.brokerSince
+	m.failingMu.Unlock()
+	if f != nil {
+		return f()
+	}
+	return state != brokerDown, since
 }
 
 const (

@@ -36,6 +36,7 @@ func TestNilMetricsDoNothing(t *testing.T) {
 		{"InFlight", func() { m.InFlight(StageFetch, 1) }},
 		{"Queued", func() { m.Queued(StageFetch, 1) }},
 		{"BrokerUp", func() { m.BrokerUp(false) }},
+		{"WatchBroker", func() { m.WatchBroker(func() (bool, time.Time) { return true, time.Time{} }) }},
 		{"PassDone", func() { m.PassDone() }},
 		{"LogDropped", func() { m.LogDropped("info") }},
 		{"WatchStateStore", func() { m.WatchStateStore(func() int64 { return 1 }) }},
@@ -163,6 +164,23 @@ func TestBrokerUpReportsChanges(t *testing.T) {
 				t.Errorf("broker_up = %v, want %v", got, tt.wantUp)
 			}
 		})
+	}
+}
+
+func TestWatchBrokerReadAtScrape(t *testing.T) {
+	m := New()
+	m.BrokerUp(true)
+	up, since := false, time.Unix(1_750_000_000, 0)
+	m.WatchBroker(func() (bool, time.Time) { return up, since })
+	if got := testutil.ToFloat64(m.brokerUp); got != 0 {
+		t.Errorf("broker_up = %v, want 0 from the watched state", got)
+	}
+	if got := testutil.ToFloat64(m.brokerChange); got != 1_750_000_000 {
+		t.Errorf("broker_last_change = %v, want 1750000000", got)
+	}
+	up = true
+	if got := testutil.ToFloat64(m.brokerUp); got != 1 {
+		t.Errorf("broker_up = %v, want 1 after the state changed", got)
 	}
 }
 
