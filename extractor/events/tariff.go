@@ -492,15 +492,14 @@ func imposerLike(s *sentence, c *mention) bool {
 // productsNear returns the phrase after "on" that follows the tariff word
 // nearest to ti: "tariffs on Japanese cars" gives "Japanese cars".
 func productsNear(s *sentence, ti int) string {
-	for k := max(0, ti-8); k < len(s.Toks) && k < ti+10; k++ {
-		if !strongTariffWords[s.Toks[k].Low] {
-			continue
-		}
-		if s.lowTok(k+1) != "on" {
+	best, bestDist := "", 1<<30
+	for k := max(0, ti-12); k < len(s.Toks) && k < ti+10; k++ {
+		if !strongTariffWords[s.Toks[k].Low] || s.lowTok(k+1) != "on" || abs(k-ti) >= bestDist {
 			continue
 		}
 		a := k + 2
 		b := a
+	scan:
 		for b < len(s.Toks) && b < a+6 {
 			t := s.Toks[b]
 			if t.Punct && t.Text != "-" {
@@ -512,19 +511,18 @@ func productsNear(s *sentence, ti int) string {
 					b++
 					continue
 				}
-				goto done
+				break scan
 			}
 			if t.Number {
-				goto done
+				break
 			}
 			b++
 		}
-	done:
 		if b > a {
-			return trimPhrase(s.Text[s.Toks[a].Off:s.Toks[b-1].End])
+			best, bestDist = trimPhrase(s.Text[s.Toks[a].Off:s.Toks[b-1].End]), abs(k-ti)
 		}
 	}
-	return ""
+	return best
 }
 
 // dealContextWords prefilter dealContextRe.
