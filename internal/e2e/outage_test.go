@@ -204,6 +204,7 @@ func newPipelineRun(ctx context.Context, t *testing.T, siteURL string, log *zap.
 	}
 	opts.MaxAttempts = 3
 	opts.ProbeInterval = 250 * time.Millisecond
+	opts.BacklogLogInterval = time.Second
 	pub, err := publish.New(opts)
 	if err != nil {
 		t.Fatal(err)
@@ -319,7 +320,7 @@ func TestOutageStream(t *testing.T) {
 	defer b.Close()
 	log, logs := observed(t)
 	const maxPending = 64
-	pub, err := publish.New(publish.Options{Brokers: []string{b.Addr()}, MaxAttempts: 3, MaxPending: maxPending, ProbeInterval: 250 * time.Millisecond, Logger: log, Validate: true})
+	pub, err := publish.New(publish.Options{Brokers: []string{b.Addr()}, MaxAttempts: 3, MaxPending: maxPending, ProbeInterval: 250 * time.Millisecond, BacklogLogInterval: time.Second, Logger: log, Validate: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -459,7 +459,9 @@ func (p *Publisher) watch() {
 		cancel()
 		if err != nil {
 			p.markUnreachable(err)
-			if time.Since(lastBacklog) >= p.opts.BacklogLogInterval {
+			if lastBacklog.IsZero() {
+				lastBacklog = time.Now() // "unreachable" just said it
+			} else if time.Since(lastBacklog) >= p.opts.BacklogLogInterval {
 				lastBacklog = time.Now()
 				st = p.Status()
 				p.log.Warn("kafka backlog while the broker is unreachable", zap.Duration("down_for", time.Since(st.Since)),

@@ -127,3 +127,25 @@ func TestProvisionTopicsWithoutCreate(t *testing.T) {
 		t.Errorf("%d topics created with create off", len(md.Topics))
 	}
 }
+
+func TestSetupFailsOnMismatchUnlessWarn(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	b := startBroker(t)
+	brokers := []string{b.Addr()}
+	if err := EnsureTopics(ctx, brokers, []TopicSpec{{Name: ArticlesTopic, Partitions: 3, ReplicationFactor: 1, CleanupPolicy: "delete"}}); err != nil {
+		t.Fatal(err)
+	}
+	cfg := config.Default().Kafka
+	if _, err := Setup(ctx, cfg, brokers, nil); err == nil || !strings.Contains(err.Error(), "cleanup.policy=delete") {
+		t.Fatalf("Setup with news.articles not compacted = %v, want a mismatch error", err)
+	}
+	cfg.Topics.OnMismatch = "warn"
+	p, err := Setup(ctx, cfg, brokers, nil)
+	if err != nil {
+		t.Fatalf("Setup with on_mismatch: warn: %v", err)
+	}
+	if err := p.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
