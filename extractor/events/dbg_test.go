@@ -88,3 +88,19 @@ func TestDbgID(t *testing.T) {
 		}
 	}
 }
+
+func TestDbgRead(t *testing.T) {
+	s := os.Getenv("DBGR")
+	if s == "" {
+		t.Skip()
+	}
+	e, _ := New()
+	d := e.analyse(s, time.Time{})
+	for _, x := range d.sents {
+		for ri := range e.rules {
+			r := &e.rules[ri]
+			fmt.Printf("rule %s prefilter=%v matches=%v\n", r.Name, r.prefilter(x.Low), len(r.apply(d, x)))
+		}
+		fmt.Printf("readings %+v\n", readTariffs(d, x))
+	}
+}

@@ -96,7 +96,7 @@ func postprocess(evs []schema.Event) []schema.Event {
 		if e.Type == schema.TariffImposed && agreed[schema.Key(e.Type, e.Fields)] {
 			continue
 		}
-		if reversedBetter(evs, i) {
+		if reversedBetter(evs, i) || companyPledged(evs, i) {
 			continue
 		}
 		out = append(out, e)
@@ -376,3 +376,26 @@ func reversedBetter(evs []schema.Event, i int) bool {
 	}
 	return false
 }
+
+// companyPledged reports whether evs[i] is a pledge by a country that the
+// article also reports as made by a company (same recipient and amount):
+// "German group Albrecht Werke pledged $2.3 billion" is the company's.
+func companyPledged(evs []schema.Event, i int) bool {
+	e := evs[i]
+	if e.Type != schema.InvestmentPledged || !isCode(e.Investor) || e.AmountUSD == nil {
+		return false
+	}
+	for j, o := range evs {
+		if j == i || o.Type != schema.InvestmentPledged || isCode(o.Investor) || o.AmountUSD == nil || o.RecipientCountry != e.RecipientCountry {
+			continue
+		}
+		a, b := *e.AmountUSD, *o.AmountUSD
+		if a-b <= 0.02*max(a, b) && b-a <= 0.02*max(a, b) {
+			return true
+		}
+	}
+	return false
+}
+
+// isCode reports whether an investor is a country or bloc code.
+func isCode(s string) bool { return s != "" && strings.ToUpper(s) == s && !strings.Contains(s, " ") }

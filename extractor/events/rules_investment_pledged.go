@@ -226,17 +226,23 @@ func companyInvestor(s *sentence, end int) string {
 	for j < len(s.Toks) && j < i+3 && !s.Toks[j].Punct && s.Toks[j].Capit && s.countryAt(j) == nil {
 		j++
 	}
-	// "Tim Cook" is a person: two capitalised words need a corporate form.
-	if j-i >= 2 && !corporate(s.Toks[j-1].Low) {
-		return ""
-	}
 	name := s.Text[t.Off:s.Toks[j-1].End]
 	// Skip an apposition: "SoftBank Group, the Japanese ..., announced".
 	k := j
+	appo := ""
 	if k < len(s.Toks) && s.Toks[k].Text == "," {
+		a := k
 		for k++; k < len(s.Toks) && s.Toks[k].Text != ","; k++ {
 		}
+		if k < len(s.Toks) {
+			appo = s.Low[s.Toks[a].End:s.Toks[k].Off]
+		}
 		k++
+	}
+	// "Tim Cook" is a person: two capitalised words need a corporate form
+	// or an apposition that says what the company is.
+	if j-i >= 2 && !corporate(s.Toks[j-1].Low) && !companyNounRe.MatchString(appo) {
+		return ""
 	}
 	if k >= len(s.Toks) || k > end+1 {
 		return ""
@@ -250,6 +256,10 @@ func companyInvestor(s *sentence, end int) string {
 	}
 	return ""
 }
+
+// companyNounRe: an apposition that names a company ("the German
+// engineering group").
+var companyNounRe = regexp.MustCompile(`\b(group|company|firm|maker|manufacturer|conglomerate|giant|carmaker|automaker|bank|fund|corporation|producer|retailer|operator|supplier|chipmaker|developer|investor)\b`)
 
 func corporate(w string) bool {
 	switch w {

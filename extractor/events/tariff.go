@@ -183,6 +183,10 @@ func nearTariffWord(s *sentence, ti int) bool {
 		if tariffWords[w] && k > 0 && (s.Toks[k-1].Low == "reciprocal" || s.Toks[k-1].Low == "tariff" || s.Toks[k-1].Low == "customs") {
 			return true
 		}
+		// "the United States charges 20% on most Vietnamese goods".
+		if k < ti && ti-k <= 2 && chargeVerbs[w] && (s.lowTok(ti+1) == "on" || s.lowTok(ti+2) == "on") {
+			return true
+		}
 		// "imports from Brazil were subject to a 10pc rate": a rate in a
 		// sentence about trade in goods.
 		if (w == "rate" || w == "rates") && abs(k-ti) <= 3 {
@@ -701,3 +705,7 @@ func (d *doc) sidesBefore(i int) (imposer, target string) {
 	}
 	return "", ""
 }
+
+// chargeVerbs put a rate on goods without naming a tariff ("charges 20% on").
+var chargeVerbs = map[string]bool{"charge": true, "charges": true, "charged": true, "charging": true, "impose": true,
+	"imposes": true, "imposed": true, "imposing": true, "levy": true, "levies": true, "levied": true, "slap": true, "slapped": true}
