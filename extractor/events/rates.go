@@ -81,9 +81,9 @@ func findRates(s string) []rate {
 		default:
 			continue
 		}
-		// The number ends at i, or one space before it.
+		// The number ends at i, or one space or hyphen before it.
 		j := i
-		if j > 0 && s[j-1] == ' ' {
+		if j > 0 && (s[j-1] == ' ' || (s[j-1] == '-' && s[i] == 'p')) {
 			j--
 		}
 		k := j

@@ -169,6 +169,7 @@ func readTariffs(d *doc, s *sentence) []tariffReading {
 			// one before it.
 			if n := len(s.tariffs); n > 0 && !rd.skip && coordinated(s, []tariffRate{s.tariffs[n-1].tariffRate}, tr.r) && s.tariffs[n-1].imp == imp {
 				rd.deal = s.tariffs[n-1].deal
+				rd.eliminated = rd.eliminated || s.tariffs[n-1].eliminated
 			}
 			s.tariffs = append(s.tariffs, rd)
 		}

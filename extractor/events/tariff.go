@@ -486,6 +486,10 @@ func imposerLike(s *sentence, c *mention) bool {
 			return true
 		}
 	}
+	// "China said it would impose": the reported subject.
+	if (next == "said" || next == "says" || next == "announced" || next == "announces") && (s.lowTok(c.End+1) == "it" || (s.lowTok(c.End+1) == "that" && s.lowTok(c.End+2) == "it")) {
+		return true
+	}
 	switch next {
 	case "imposed", "imposes", "will", "would", "has", "had", "slapped", "levied", "set", "raised", "hiked", "agreed", "announced", "cut", "lowered", "reduced", "charges", "charge", "imposing", "is", "increased", "placed", "put", "added", "introduced", "kept", "keeps", "maintains":
 		return true
@@ -580,7 +584,7 @@ var beforeThreatRe = regexp.MustCompile(`\b(threatened|proposed|looming|potentia
 var eliminateRe = regexp.MustCompile(`\b(eliminat\w*|scrap\w*|remov\w*|abolish\w*|lift\w*|cancel\w*|drop\w*|waiv\w*|exempt\w*)\s+(?:\S+\s+){0,4}$`)
 
 // cutRe: words that make a rate the new rate of a reduction.
-var cutRe = regexp.MustCompile(`\b(lower\w*|reduc\w*|cut\w*|slash\w*|trim\w*|eas\w*|halv\w*|will pay|will face|will be|would pay|would face|set at|capped|cap)\b`)
+var cutRe = regexp.MustCompile(`\b(lower\w*|reduc\w*|cut\w*|slash\w*|trim\w*|halv\w*|will pay|will face|will be|would pay|would face|set at|capped|cap)\b`)
 
 // fromBefore reports whether "from" opens the phrase of the rate at token
 // ti: "from 25%", "from their current 39 percent".
