@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/segmentio/kafka-go"
@@ -145,27 +146,66 @@ func Total(ranges []Range) int64 {
 	return n
 }
 
+// readers is how many partitions Read reads at once.
+const readers = 4
+
 // Read reads every message of ranges whose timestamp is in w and calls fn
-// with it, partition after partition, in offset order within a partition.
-// tick, if not nil, is called after every offset read or skipped (for
-// progress). Read stops at the first error of fn.
+// with it, in offset order within a partition; partitions are read a few
+// at once, and fn and tick are never called concurrently. tick, if not
+// nil, is called after every offset read or skipped (for progress). Read
+// stops at the first error.
 func Read(ctx context.Context, conn publish.Conn, ranges []Range, w Window, fn func(kafka.Message) error, tick func()) error {
-	sorted := append([]Range(nil), ranges...)
-	sort.Slice(sorted, func(i, j int) bool {
-		if sorted[i].Topic != sorted[j].Topic {
-			return sorted[i].Topic < sorted[j].Topic
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	todo := make(chan Range)
+	var mu sync.Mutex // serialises fn and tick
+	sfn := func(m kafka.Message) error {
+		mu.Lock()
+		defer mu.Unlock()
+		return fn(m)
+	}
+	stick := func() {
+		if tick != nil {
+			mu.Lock()
+			tick()
+			mu.Unlock()
 		}
-		return sorted[i].Partition < sorted[j].Partition
-	})
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, readers)
+	for range readers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for r := range todo {
+				if err := readRange(ctx, conn, r, w, sfn, stick); err != nil {
+					errs <- err
+					cancel()
+					return
+				}
+			}
+		}()
+	}
+	sorted := append([]Range(nil), ranges...)
+	sort.Slice(sorted, func(i, j int) bool { return sorted[i].Len() > sorted[j].Len() }) // longest first
+feed:
 	for _, r := range sorted {
 		if r.Len() == 0 {
 			continue
 		}
-		if err := readRange(ctx, conn, r, w, fn, tick); err != nil {
-			return err
+		select {
+		case todo <- r:
+		case <-ctx.Done():
+			break feed
 		}
 	}
-	return nil
+	close(todo)
+	wg.Wait()
+	close(errs)
+	if err := <-errs; err != nil {
+		return err
+	}
+	return ctx.Err()
 }
 
 func readRange(ctx context.Context, conn publish.Conn, r Range, w Window, fn func(kafka.Message) error, tick func()) error {

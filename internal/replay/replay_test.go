@@ -27,7 +27,7 @@ type env struct {
 	p *publish.Publisher
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -69,7 +69,7 @@ func event(typ schema.Type, article string, rate float64) schema.Event {
 }
 
 // batch publishes n events numbered from first and returns their values.
-func (e *env) batch(t *testing.T, first, n int) []string {
+func (e *env) batch(t testing.TB, first, n int) []string {
 	t.Helper()
 	var evs []schema.Event
 	var values []string
