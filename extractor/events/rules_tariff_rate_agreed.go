@@ -14,7 +14,7 @@ import (
 var tariffTriggerRe = regexp.MustCompile(`\b(tariffs?|duty|duties|levy|levies|tariffed)\b`)
 
 // dropOwnRe: a partner that agrees to drop its own tariffs (rate 0).
-var dropOwnRe = regexp.MustCompile(`\b(?:(eliminat(?:e|es|ed|ing|ion)|remov(?:e|es|ed|ing|al)|scrap(?:s|ped|ping)?|drop(?:s|ped|ping)?|abolish(?:es|ed|ing)?|lift(?:s|ed|ing)?|waiv(?:e|es|ed|ing)|end(?:s|ed|ing)?|axe[sd]?)\b[^.;]{0,40}\b(?:tariffs?|duties|levies)\b|(?:no|zero)\s+(?:\S+\s+)?(?:tariffs?|duties|levies)\b|(duty-free|tariff-free))`)
+var dropOwnRe = regexp.MustCompile(`\b(?:(eliminat(?:e|es|ed|ing|ion)|remov(?:e|es|ed|ing|al)|scrap(?:s|ped|ping)?|drop(?:s|ped|ping)?|abolish(?:es|ed|ing)?|lift(?:s|ed|ing)?|waiv(?:e|es|ed|ing)|end(?:s|ed|ing)?|axe[sd]?)\b[^.;]{0,40}\b(?:tariffs?|duties|levies)\b|(?:no|zero)[”"’']?\s+(?:\S+\s+){0,2}?(?:tariffs?|duties|levies)\b|(duty-free|tariff-free)|(exempt(?:ed|ion|s)?)\s+(?:\S+\s+){0,6}?(?:tariffs?|duties|levies)\b)`)
 
 func init() {
 	registerRules(Rule{
@@ -30,7 +30,7 @@ func init() {
 	}, Rule{
 		Name:       "tariff_rate_agreed/drop-own-tariffs",
 		Type:       schema.TariffRateAgreed,
-		Keywords:   []string{"eliminat", "remov", "scrap", "drop", "abolish", "zero", " no ", "lift", "waiv", "end", "axe", "duty-free", "tariff-free"},
+		Keywords:   []string{"eliminat", "remov", "scrap", "drop", "abolish", "zero", " no ", "lift", "waiv", "end", "axe", "duty-free", "tariff-free", "exempt"},
 		Also:       []string{"tariff", "dut"},
 		Window:     80,
 		Trigger:    dropOwnRe,
@@ -74,6 +74,9 @@ func fillDropOwn(d *doc, s *sentence, r *Rule, m []int) []candidate {
 	impPerson := false
 	for k := range s.Countries {
 		c := &s.Countries[k]
+		if speaker(s, c) {
+			continue // "London said the deal ends tariffs on ..."
+		}
 		if c.Tok < ti && !targetLike(s, c) && !goodsTarget(s, c) && s.lowTok(c.Tok-1) != "with" && !(s.lowTok(c.Tok-1) == "the" && s.lowTok(c.Tok-2) == "with") {
 			// The nearest subject before the verb; a speaker ("Trump
 			// said") only when no other is named.
@@ -85,6 +88,17 @@ func fillDropOwn(d *doc, s *sentence, r *Rule, m []int) []candidate {
 			tgt = c.Code
 		}
 	}
+	// "Korea is exempted from U.S. tariffs": the subject is the target.
+	if len(m) >= 8 && m[6] >= 0 {
+		tgt, imp = imp, ""
+		for k := range s.Countries {
+			c := &s.Countries[k]
+			if c.Tok > ti && c.Code != tgt && c.Kind != kindPerson {
+				imp = c.Code
+				break
+			}
+		}
+	}
 	// "charge America no tariffs": the charged side is the target.
 	if w := s.lowTok(ti); (w == "no" || w == "zero") && ti >= 2 {
 		if c := s.countryAt(ti - 1); c != nil {
@@ -92,6 +106,15 @@ func fillDropOwn(d *doc, s *sentence, r *Rule, m []int) []candidate {
 			case "charge", "charges", "charging", "charged":
 				tgt, imp = c.Code, d.partner(c.Code)
 			}
+		}
+	}
+	mutual := mutualRe.MatchString(s.Low)
+	if mutual && (imp == "" || tgt == "") {
+		// "zero-for-zero tariffs" between the two sides of the deal.
+		if codes := sortedCodes(s.codesIn(0, len(s.Toks))); len(codes) == 2 {
+			imp, tgt = codes[0], codes[1]
+		} else if a := d.partner(); a != "" && d.hasDeal(a, d.partner(a)) {
+			imp, tgt = a, d.partner(a)
 		}
 	}
 	if tgt == "" && imp != "" {
@@ -109,14 +132,40 @@ func fillDropOwn(d *doc, s *sentence, r *Rule, m []int) []candidate {
 		return nil // a unilateral removal is not labelled
 	}
 	out := []candidate{newEvent(schema.TariffRateAgreed, schema.Fields{ImposingCountry: imp, TargetCountry: tgt, RatePct: schema.Float(0), Products: prod}, s, r.Name, conf)}
-	if mutualRe.MatchString(s.Low) {
+	// "remove tariffs on Canada and Mexico": each listed target.
+	for k := range s.Countries {
+		c := &s.Countries[k]
+		if c.Code != tgt || c.Tok < ti {
+			continue
+		}
+		ms := make([]*mention, len(s.Countries))
+		for i := range s.Countries {
+			ms[i] = &s.Countries[i]
+		}
+		for _, x := range coTargets(s, ms, c)[1:] {
+			if x.Code != imp {
+				out = append(out, newEvent(schema.TariffRateAgreed, schema.Fields{ImposingCountry: imp, TargetCountry: x.Code, RatePct: schema.Float(0), Products: prod}, s, r.Name, conf))
+			}
+		}
+		break
+	}
+	if mutual {
 		out = append(out, newEvent(schema.TariffRateAgreed, schema.Fields{ImposingCountry: tgt, TargetCountry: imp, RatePct: schema.Float(0), Products: prod}, s, r.Name, conf-0.05))
 	}
 	return out
 }
 
 // mutualRe marks an elimination by both sides.
-var mutualRe = regexp.MustCompile(`\b(zero[- ]for[- ]zero|both sides|each other|mutual\w*|reciprocally|bilateral elimination)\b`)
+var mutualRe = regexp.MustCompile(`\b(zero[- ]for[- ]zero|both sides|each other|mutual\w*|reciprocally|bilateral elimination|tariff-free trade|duty-free trade|zero tariffs and zero quotas|two sides)\b`)
+
+// speaker reports whether c only reports the news: "London said".
+func speaker(s *sentence, c *mention) bool {
+	switch s.lowTok(c.End) {
+	case "said", "says", "announced", "announces", "told", "stated", "added", "noted":
+		return true
+	}
+	return false
+}
 
 // tariffReading is one tariff rate of a sentence with its sides and
 // whether a deal set it; both tariff rules share it (see readTariffs).

@@ -189,7 +189,7 @@ func nearTariffWord(s *sentence, ti int) bool {
 		}
 		// "imports from Brazil were subject to a 10pc rate": a rate in a
 		// sentence about trade in goods.
-		if (w == "rate" || w == "rates") && abs(k-ti) <= 3 {
+		if (w == "rate" || w == "rates") && (abs(k-ti) <= 3 || s.lowTok(k+1) == "on") {
 			if tradeRates < 0 {
 				tradeRates = 0
 				if containsAny(s.Low, "import", "export", "goods", "products") && !containsAny(s.Low, "interest", "inflation", "unemployment", "growth", "exchange rate", "tax rate") {
