@@ -23,6 +23,7 @@ import (
 	"github.com/newsevents/newsevents/extractor/page"
 	"github.com/newsevents/newsevents/feeds"
 	"github.com/newsevents/newsevents/internal/fetch"
+	"github.com/newsevents/newsevents/internal/metrics"
 	"github.com/newsevents/newsevents/internal/publish"
 	"github.com/newsevents/newsevents/schema"
 )
@@ -86,6 +87,8 @@ type Options struct {
 	// events while the broker is unreachable (default 30s).
 	RetryMax time.Duration
 	Logger   *zap.Logger
+	// Metrics records what the pipeline does; nil for none.
+	Metrics *metrics.Metrics
 	// Progress receives the summary table after each pass; nil for none.
 	Progress io.Writer
 	Now      func() time.Time
@@ -102,6 +105,7 @@ type Pipeline struct {
 
 	brokerDown atomic.Bool
 	pass       atomic.Int64
+	attempts   attempts
 }
 
 // New checks opts and returns a pipeline.
@@ -137,7 +141,7 @@ func New(opts Options) (*Pipeline, error) {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	return &Pipeline{opts: opts, log: opts.Logger, stats: newStats(), inflight: map[string]bool{}}, nil
+	return &Pipeline{opts: opts, log: opts.Logger, stats: newStats(), inflight: map[string]bool{}, attempts: attempts{n: map[string]int{}}}, nil
 }
 
 // Stats returns a snapshot of the counts so far.
@@ -180,6 +184,8 @@ func (p *Pipeline) Run(ctx context.Context, once bool) error {
 	cur := newPassTracker(p.stats)
 	emit := func(ctx context.Context, it feeds.Item) error {
 		cur.add()
+		p.opts.Metrics.Queued(metrics.StageFetch, 1)
+		defer p.opts.Metrics.Queued(metrics.StageFetch, -1)
 		select {
 		case jobs <- job{item: it, pass: cur}:
 			return nil
@@ -192,6 +198,7 @@ func (p *Pipeline) Run(ctx context.Context, once bool) error {
 		prev := cur
 		cur = newPassTracker(p.stats)
 		n := p.pass.Add(1)
+		p.opts.Metrics.PassDone()
 		summaries.Add(1)
 		go func() {
 			defer summaries.Done()
@@ -221,35 +228,40 @@ func (p *Pipeline) handle(ctx context.Context, it feeds.Item) {
 	seen, err := p.opts.Store.Seen(it)
 	if err != nil {
 		log.Error("state store read failed", zap.Error(err))
-		p.stats.article(outcomeFailed)
+		p.finish(metrics.OutcomeStateError)
 		return
 	}
 	if seen {
 		log.Debug("article already done")
-		p.stats.article(outcomeSkipped)
+		p.finish(metrics.OutcomeDuplicate)
 		return
 	}
 	key := feeds.CanonicalURL(it.Key())
 	if !p.claim(key) {
 		log.Debug("article in flight from another feed")
-		p.stats.article(outcomeSkipped)
+		p.finish(metrics.OutcomeDuplicate)
 		return
 	}
 	defer p.release(key)
 
+	m := p.opts.Metrics
+	m.InFlight(metrics.StageFetch, 1)
 	raw, meta, err := p.load(ctx, it)
+	m.InFlight(metrics.StageFetch, -1)
 	if err != nil {
 		log.Warn("article fetch failed", zap.Error(err))
-		p.deadLetter(ctx, it, "fetch", err)
-		p.stats.article(outcomeFailed)
+		p.failed(ctx, log, it, "fetch", err)
+		p.finish(metrics.OutcomeFetchError)
 		return
 	}
 	now := p.opts.Now()
+	m.InFlight(metrics.StageExtract, 1)
 	art, evs, err := p.opts.Extractor.Page(raw, meta, now)
+	m.InFlight(metrics.StageExtract, -1)
 	if err != nil {
 		log.Warn("article extraction failed", zap.Error(err))
-		p.deadLetter(ctx, it, "extract", err)
-		p.stats.article(outcomeFailed)
+		p.failed(ctx, log, it, "extract", err)
+		p.finish(metrics.OutcomeExtractError)
 		return
 	}
 	canonical := feeds.CanonicalURL(art.CanonicalURL)
@@ -257,7 +269,7 @@ func (p *Pipeline) handle(ctx context.Context, it feeds.Item) {
 		dup, err := p.opts.Store.SeenURL(canonical)
 		if err != nil {
 			log.Error("state store read failed", zap.Error(err))
-			p.stats.article(outcomeFailed)
+			p.finish(metrics.OutcomeStateError)
 			return
 		}
 		if dup {
@@ -265,7 +277,7 @@ func (p *Pipeline) handle(ctx context.Context, it feeds.Item) {
 			if err := p.opts.Store.MarkDone(it, canonical); err != nil {
 				log.Error("state store write failed", zap.Error(err))
 			}
-			p.stats.article(outcomeSkipped)
+			p.finish(metrics.OutcomeDuplicate)
 			return
 		}
 	}
@@ -273,19 +285,12 @@ func (p *Pipeline) handle(ctx context.Context, it feeds.Item) {
 		art.FeedURL = it.FeedURL
 	}
 
-	if err := p.retry(ctx, log, func(ctx context.Context) error { return p.opts.Publisher.PublishArticle(ctx, &art, now) }); err != nil {
+	m.InFlight(metrics.StagePublish, 1)
+	acks, err := p.publish(ctx, log, &art, evs, now)
+	m.InFlight(metrics.StagePublish, -1)
+	if err != nil {
 		log.Warn("article left undone: publishing stopped", zap.Error(err))
-		p.stats.article(outcomeFailed)
-		return
-	}
-	var acks []publish.Ack
-	if err := p.retry(ctx, log, func(ctx context.Context) error {
-		var err error
-		acks, err = p.opts.Publisher.Publish(ctx, evs)
-		return err
-	}); err != nil {
-		log.Warn("article left undone: publishing stopped", zap.Error(err))
-		p.stats.article(outcomeFailed)
+		p.finish(metrics.OutcomePublishError)
 		return
 	}
 	for i, e := range evs {
@@ -298,21 +303,100 @@ func (p *Pipeline) handle(ctx context.Context, it feeds.Item) {
 			zap.Int("partition", a.Partition),
 			zap.Int64("offset", a.Offset))
 		p.stats.event(a.Topic)
+		m.EventPublished(string(e.Type))
 	}
 	if err := p.opts.Store.MarkDone(it, canonical); err != nil {
 		// The events are in Kafka; the article will be re-done and its
 		// events published again with the same ids.
 		log.Error("state store write failed", zap.Error(err))
 	}
-	outcome := outcomeNoEvents
+	p.attempts.forget(it.Link)
+	outcome := metrics.OutcomeNoEvents
 	if len(evs) > 0 {
-		outcome = outcomeEvents
+		outcome = metrics.OutcomePublished
 	}
-	p.stats.article(outcome)
+	p.finish(outcome)
 	log.Info("article processed",
 		zap.String("title", art.Title),
 		zap.Int("events", len(evs)),
 		zap.Duration("duration", p.opts.Now().Sub(start)))
+}
+
+// publish writes the article to news.articles, then its events, retrying
+// while the broker is unreachable, and returns the events' acks.
+func (p *Pipeline) publish(ctx context.Context, log *zap.Logger, art *schema.Article, evs []schema.Event, now time.Time) ([]publish.Ack, error) {
+	m := p.opts.Metrics
+	err := p.retry(ctx, log, func(ctx context.Context) error {
+		t := time.Now()
+		err := p.opts.Publisher.PublishArticle(ctx, art, now)
+		m.Published(0, time.Since(t), err)
+		if err == nil {
+			m.MessagePublished(1)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	var acks []publish.Ack
+	err = p.retry(ctx, log, func(ctx context.Context) error {
+		t := time.Now()
+		var err error
+		acks, err = p.opts.Publisher.Publish(ctx, evs)
+		if len(evs) > 0 {
+			m.Published(len(evs), time.Since(t), err)
+		}
+		return err
+	})
+	return acks, err
+}
+
+// finish counts one item by its outcome (metrics.Outcome...).
+func (p *Pipeline) finish(outcome string) {
+	p.stats.article(outcome)
+	p.opts.Metrics.ArticleProcessed(outcome)
+}
+
+// failed sends a dead letter for an item that could not be fetched or
+// extracted. A permanent failure (a 404, a page too large, a refused
+// address, a page that cannot be parsed) is then marked done, since trying
+// again would fail again: the dead letter is its record, for an operator
+// to retry. A transient one (timeout, 5xx, 429, network) stays undone and
+// the scheduler hands it over again later.
+func (p *Pipeline) failed(ctx context.Context, log *zap.Logger, it feeds.Item, stage string, cause error) {
+	class := metrics.ErrorClass(cause)
+	if stage == "fetch" {
+		p.opts.Metrics.PageFetch(class, 0)
+	}
+	d := publish.DeadLetter{
+		Stage:      stage,
+		ErrorClass: class,
+		Message:    cause.Error(),
+		Attempts:   p.attempts.add(it.Link),
+		URL:        it.Link,
+		FeedURL:    it.FeedURL,
+		FailedAt:   p.opts.Now().UTC(),
+	}
+	if err := p.opts.Publisher.PublishDeadLetter(ctx, d); err != nil {
+		log.Warn("dead letter not published", zap.Error(err))
+		return
+	}
+	p.opts.Metrics.MessagePublished(1)
+	if stage == "extract" || permanent(class) {
+		if err := p.opts.Store.MarkDone(it, ""); err != nil {
+			log.Error("state store write failed", zap.Error(err))
+		}
+		p.attempts.forget(it.Link)
+	}
+}
+
+// permanent reports whether a failure of this class would happen again.
+func permanent(class string) bool {
+	switch class {
+	case metrics.ResultHTTP4xx, metrics.ResultTooLarge, metrics.ResultBlocked, metrics.ResultParse, metrics.ResultRedirect:
+		return true
+	}
+	return false
 }
 
 // load returns the page of an item: the full text the feed carries when
@@ -330,10 +414,12 @@ func (p *Pipeline) load(ctx context.Context, it feeds.Item) ([]byte, page.Meta, 
 		b.WriteString("</article></body></html>")
 		return []byte(b.String()), meta, nil
 	}
+	t := time.Now()
 	resp, err := p.opts.Fetcher.Get(ctx, it.Link, nil, p.opts.MaxPageBytes)
 	if err != nil {
 		return nil, meta, err
 	}
+	p.opts.Metrics.PageFetch(metrics.ResultOK, time.Since(t))
 	meta.URL, meta.Header = resp.URL, resp.Header
 	return resp.Body, meta, nil
 }
@@ -368,41 +454,6 @@ func (p *Pipeline) retry(ctx context.Context, log *zap.Logger, publish func(cont
 	}
 }
 
-func (p *Pipeline) deadLetter(ctx context.Context, it feeds.Item, stage string, cause error) {
-	d := publish.DeadLetter{
-		Stage:      stage,
-		ErrorClass: ErrorClass(cause),
-		Message:    cause.Error(),
-		Attempts:   1,
-		URL:        it.Link,
-		FeedURL:    it.FeedURL,
-		FailedAt:   p.opts.Now().UTC(),
-	}
-	if err := p.opts.Publisher.PublishDeadLetter(ctx, d); err != nil {
-		p.log.Warn("dead letter not published", zap.String("article_url", it.Link), zap.Error(err))
-	}
-}
-
-// ErrorClass names the kind of a failure for dead letters and metrics.
-func ErrorClass(err error) string {
-	var se *fetch.StatusError
-	switch {
-	case errors.As(err, &se):
-		return fmt.Sprintf("http_%d", se.StatusCode)
-	case errors.Is(err, fetch.ErrTooLarge):
-		return "too_large"
-	case errors.Is(err, context.DeadlineExceeded):
-		return "timeout"
-	case errors.Is(err, context.Canceled):
-		return "canceled"
-	}
-	var ne interface{ Timeout() bool }
-	if errors.As(err, &ne) && ne.Timeout() {
-		return "timeout"
-	}
-	return "other"
-}
-
 func (p *Pipeline) claim(key string) bool {
 	p.inflightMu.Lock()
 	defer p.inflightMu.Unlock()
@@ -417,4 +468,30 @@ func (p *Pipeline) release(key string) {
 	p.inflightMu.Lock()
 	delete(p.inflight, key)
 	p.inflightMu.Unlock()
+}
+
+// attempts counts the failed tries of each URL in this process, for dead
+// letters. It forgets everything past maxAttemptsTracked URLs, so a storm
+// of failures cannot grow it without bound.
+type attempts struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+const maxAttemptsTracked = 100_000
+
+func (a *attempts) add(url string) int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if len(a.n) >= maxAttemptsTracked {
+		a.n = map[string]int{}
+	}
+	a.n[url]++
+	return a.n[url]
+}
+
+func (a *attempts) forget(url string) {
+	a.mu.Lock()
+	delete(a.n, url)
+	a.mu.Unlock()
 }

@@ -46,6 +46,9 @@ func (p pages) Get(_ context.Context, url string, _ http.Header, _ int64) (*fetc
 	if !ok {
 		return nil, &fetch.StatusError{URL: url, StatusCode: 404}
 	}
+	if body == "503" {
+		return nil, &fetch.StatusError{URL: url, StatusCode: 503}
+	}
 	return &fetch.Response{URL: url, StatusCode: 200, Header: http.Header{"Content-Type": {"text/html; charset=utf-8"}}, Body: []byte(body)}, nil
 }
 
@@ -118,24 +121,35 @@ func newTestPipeline(t *testing.T, src Source, f Fetcher, pub Publisher, store S
 func TestFailedFetchGoesToDeadLetterAndStaysUndone(t *testing.T) {
 	good := feeds.Item{FeedURL: "https://n.example/rss", Link: "https://n.example/deal", GUID: "1"}
 	gone := feeds.Item{FeedURL: "https://n.example/rss", Link: "https://n.example/gone", GUID: "2"}
+	busy := feeds.Item{FeedURL: "https://n.example/rss", Link: "https://n.example/busy", GUID: "3"}
 	pub := &fakePublisher{}
 	store := NewMemoryStore()
-	p := newTestPipeline(t, &listSource{items: []feeds.Item{good, gone}}, pages{good.Link: dealPage}, pub, store, zap.NewNop())
+	p := newTestPipeline(t, &listSource{items: []feeds.Item{good, gone, busy}}, pages{good.Link: dealPage, busy.Link: "503"}, pub, store, zap.NewNop())
 	if err := p.Run(context.Background(), true); err != nil {
 		t.Fatal(err)
 	}
 	s := p.Stats()
-	if s.Articles != 1 || s.Failed != 1 {
-		t.Errorf("articles %d failed %d, want 1 and 1", s.Articles, s.Failed)
+	if s.Articles != 1 || s.Failed != 2 {
+		t.Errorf("articles %d failed %d, want 1 and 2", s.Articles, s.Failed)
 	}
-	if len(pub.dead) != 1 || pub.dead[0].Stage != "fetch" || pub.dead[0].ErrorClass != "http_404" || pub.dead[0].URL != gone.Link {
-		t.Errorf("dead letters %+v, want one fetch/http_404 for %s", pub.dead, gone.Link)
+	classes := map[string]string{}
+	for _, d := range pub.dead {
+		if d.Stage != "fetch" || d.Attempts != 1 || d.FeedURL != good.FeedURL {
+			t.Errorf("dead letter %+v: want stage fetch, attempt 1, the feed URL", d)
+		}
+		classes[d.URL] = d.ErrorClass
+	}
+	if classes[gone.Link] != "http_4xx" || classes[busy.Link] != "http_5xx" || len(classes) != 2 {
+		t.Errorf("dead letters by URL %v, want %s: http_4xx and %s: http_5xx", classes, gone.Link, busy.Link)
+	}
+	if done, _ := store.Seen(busy); done {
+		t.Error("a page that answered 503 is marked done; it must be tried again later")
 	}
 	if done, _ := store.Seen(good); !done {
 		t.Error("the article that was published is not marked done")
 	}
-	if done, _ := store.Seen(gone); done {
-		t.Error("the article that failed is marked done; it must be tried again")
+	if done, _ := store.Seen(gone); !done {
+		t.Error("a page that answers 404 is not marked done after its dead letter: it would be fetched again and again")
 	}
 }
 

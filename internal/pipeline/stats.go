@@ -8,15 +8,8 @@ import (
 	"text/tabwriter"
 
 	"go.uber.org/zap"
-)
 
-type outcome int
-
-const (
-	outcomeEvents   outcome = iota // processed, with events
-	outcomeNoEvents                // processed, no event in it
-	outcomeSkipped                 // already done
-	outcomeFailed                  // fetch, extraction or publishing failed
+	"github.com/newsevents/newsevents/internal/metrics"
 )
 
 // Snapshot is a copy of the pipeline's counts.
@@ -38,18 +31,19 @@ type Stats struct {
 
 func newStats() *Stats { return &Stats{snap: Snapshot{PerTopic: map[string]int{}}} }
 
-func (s *Stats) article(o outcome) {
+// article counts one item by its outcome (metrics.Outcome...).
+func (s *Stats) article(outcome string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	switch o {
-	case outcomeEvents:
+	switch outcome {
+	case metrics.OutcomePublished:
 		s.snap.Articles++
-	case outcomeNoEvents:
+	case metrics.OutcomeNoEvents:
 		s.snap.Articles++
 		s.snap.NoEvents++
-	case outcomeSkipped:
+	case metrics.OutcomeDuplicate:
 		s.snap.Skipped++
-	case outcomeFailed:
+	default:
 		s.snap.Failed++
 	}
 }
