@@ -396,3 +396,27 @@ func stringSet(v any) map[string]bool {
 	}
 	return out
 }
+
+// FuzzValidate: no input makes the validator or UndeclaredFields panic,
+// and what Validate accepts is a JSON object.
+func FuzzValidate(f *testing.F) {
+	for _, typ := range CoreTypes() {
+		v, _ := json.Marshal(sampleEvent(typ))
+		f.Add(v)
+	}
+	f.Add([]byte(`{"type":"trip_cancelled","article":[]}`))
+	f.Add([]byte(`[1,2,3]`))
+	f.Add([]byte(`{"id":`))
+	f.Fuzz(func(t *testing.T, v []byte) {
+		err := Validate(v)
+		if _, uerr := UndeclaredFields(EventSchema, v); uerr != nil && err == nil {
+			t.Errorf("Validate accepted a value UndeclaredFields cannot read: %v", uerr)
+		}
+		if err == nil {
+			var m map[string]any
+			if json.Unmarshal(v, &m) != nil {
+				t.Errorf("Validate accepted %q, which is not a JSON object", v)
+			}
+		}
+	})
+}
