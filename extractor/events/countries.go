@@ -124,7 +124,7 @@ EFTA|=efta|european free trade association
 MERCOSUR|mercosur|=mercosul
 ASEAN|=asean
 GCC|=gcc|gulf cooperation council
-CPTPP|=cptpp
+CPTPP|=cptpp|trans-pacific partnership|trans-pacific|comprehensive and progressive agreement for trans-pacific partnership
 `
 
 type gazEntry struct {

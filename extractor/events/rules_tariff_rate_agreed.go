@@ -156,13 +156,25 @@ func fillDropOwn(d *doc, s *sentence, r *Rule, m []int) []candidate {
 }
 
 // mutualRe marks an elimination by both sides.
-var mutualRe = regexp.MustCompile(`\b(zero[- ]for[- ]zero|both sides|each other|mutual\w*|reciprocally|bilateral elimination|tariff-free trade|duty-free trade|zero tariffs and zero quotas|two sides)\b`)
+var mutualRe = regexp.MustCompile(`\b(zero[- ]for[- ]zero|both sides|each other|mutual\w*|reciprocally|bilateral elimination|tariff-free trade|duty-free trade|zero tariffs and zero quotas)\b`)
 
-// speaker reports whether c only reports the news: "London said".
+// speaker reports whether c only reports the news: "London said", "an EU
+// official said".
 func speaker(s *sentence, c *mention) bool {
 	switch s.lowTok(c.End) {
 	case "said", "says", "announced", "announces", "told", "stated", "added", "noted":
-		return true
+		// "China said it will impose ...": the subject reports its own act.
+		n := s.lowTok(c.End + 1)
+		if n == "that" {
+			n = s.lowTok(c.End + 2)
+		}
+		return n != "it" && n != "they" && n != "its"
+	case "official", "officials", "spokesperson", "spokesman", "spokeswoman", "source", "sources", "diplomat", "diplomats", "lawmaker", "lawmakers":
+		for k := c.End + 1; k < len(s.Toks) && k <= c.End+3; k++ {
+			if w := s.Toks[k].Low; w == "said" || w == "says" || w == "say" || w == "told" {
+				return true
+			}
+		}
 	}
 	return false
 }
@@ -245,11 +257,17 @@ func readTariff(d *doc, s *sentence, tr tariffRate, imp, tgt string, guessed int
 				own = o.End
 			}
 		}
-		near := s.Low[max(own, tr.r.Off-120):min(ce, tr.r.End+60)]
+		hardEnd := len(s.Low)
+		if k := strings.IndexByte(s.Low[tr.r.End:], ';'); k >= 0 {
+			hardEnd = tr.r.End + k
+		}
+		near := s.Low[max(own, tr.r.Off-120):min(hardEnd, tr.r.End+60)]
+		// "current", "existing" speak of the rate only right before it.
+		nearNoCurrent := currentRe.ReplaceAllString(near[:max(0, len(near)-(min(hardEnd, tr.r.End+60)-tr.r.Off)-25)], "") + near[max(0, len(near)-(min(hardEnd, tr.r.End+60)-tr.r.Off)-25):]
 		cut := (tr.prev != nil && *tr.prev > tr.r.Value) || cutRe.MatchString(s.Low[own:tr.r.Off])
 		deal := dealInSentence(s, tr.r.Off, cs, ce)
 		switch {
-		case deal && !cut && strongInForceRe.MatchString(near):
+		case deal && !cut && strongInForceRe.MatchString(nearNoCurrent):
 			deal = false // "the additional 25% tariffs Trump levied", in a sentence about a deal
 		case deal && !cut && despiteDeal(s, tr.r.End, ce):
 			deal = false // "30% tariffs from Aug. 1, despite efforts to reach a deal"
@@ -333,6 +351,9 @@ func despiteDeal(s *sentence, end, ce int) bool {
 	}
 	return !containsAny(s.Low[clauseStart(s.Low, end):end], dealContextWords...)
 }
+
+// currentRe: words that mark a rate in force only when right before it.
+var currentRe = regexp.MustCompile(`\b(current\w*|existing)\b`)
 
 // strongInForceRe marks a rate in force even in a sentence about a deal.
 var strongInForceRe = regexp.MustCompile(`\b(levied|slapped|still|remains?|remained|current\w*|existing|already|had been|in place|previously|originally|initially|maintains?|paying)\b`)

@@ -18,9 +18,11 @@ var (
 	// notYetRe: a deal noun described as not yet reached.
 	notYetRe = regexp.MustCompile(`\b(planned|proposed|draft|potential|possible|prospective|future|hoped-for|elusive|eventual)\s+(?:\S+\s+){0,2}$`)
 	// existingRe: a bare reference to an agreement that already exists.
-	gettingRe   = regexp.MustCompile(`\b(getting|get|gets|want|wants|see|seeing|when|until|once|before)\s+(?:\S+\s+){0,3}$`)
-	underDealRe = regexp.MustCompile(`\b(?:under|as part of|in line with) the (?:\S+ ){0,3}?(deal|agreement|pact|framework|accord)\b`)
-	existingRe  = regexp.MustCompile(`\b(existing|current|previous|under the terms of|under their|under its|renegotiat\w*|review of|withdraw\w*|exit\w*|terminat\w*|violat\w*|comply|compliance)\b`)
+	gettingRe = regexp.MustCompile(`\b(getting|get|gets|want|wants|see|seeing|when|until|once|before)\s+(?:\S+\s+){0,4}$`)
+	// notYetAfterRe: the deal noun is followed by its future reaching.
+	notYetAfterRe = regexp.MustCompile(`^[^.;]{0,50}?\b(?:will|would|is expected to|are expected to|is set to|is due to)\s+(?:\S+\s+)?(?:be\s+)?(?:signed|finali[sz]ed|concluded|reached|agreed|struck|sealed|completed|announced|ratified)\b`)
+	underDealRe   = regexp.MustCompile(`\b(?:under|as part of|in line with) the (?:\S+ ){0,3}?(deal|agreement|pact|framework|accord)\b`)
+	existingRe    = regexp.MustCompile(`\b(existing|current|previous|under the terms of|under their|under its|renegotiat\w*|review of|withdraw\w*|exit\w*|terminat\w*|violat\w*|comply|compliance)\b`)
 )
 
 func init() {
@@ -98,7 +100,7 @@ func fillDeal(d *doc, s *sentence, r *Rule, m []int) []candidate {
 	if containsAny(s.Low, existingWords...) && existingRe.MatchString(s.Low) && !strings.Contains(s.Low, "reached") && !strings.Contains(s.Low, "signed") {
 		return nil
 	}
-	if notYetRe.MatchString(tail(s.Low[:m[2]], 60)) {
+	if notYetRe.MatchString(tail(s.Low[:m[2]], 60)) || notYetAfterRe.MatchString(s.Low[m[3]:]) {
 		return nil
 	}
 	if !d.aboutTrade() {
@@ -107,6 +109,27 @@ func fillDeal(d *doc, s *sentence, r *Rule, m []int) []candidate {
 	var codes []string
 	for _, c := range s.Countries {
 		codes = append(codes, c.Code)
+	}
+	// "Britain signed a treaty to join the CPTPP": an accession is a deal
+	// between the joining country and the bloc.
+	vtok := s.tokAt(vm[0])
+	for ji, t := range s.Toks {
+		if !strings.HasPrefix(t.Low, "join") && t.Low != "accession" || ji < vtok || ji-vtok > 8 {
+			continue
+		}
+		subj, bloc := "", ""
+		for _, o := range s.Countries {
+			if o.Tok < ji && ji-o.End <= 8 && len(o.Code) == 2 {
+				subj = o.Code // the nearest before "join"
+			}
+			if o.Tok > ji && len(o.Code) > 2 && o.Code != "EU" && bloc == "" {
+				bloc = o.Code
+			}
+		}
+		if subj != "" && bloc != "" {
+			codes = []string{subj, bloc}
+		}
+		break
 	}
 	for name, ps := range namedAgreements {
 		if strings.Contains(s.Low, name) {

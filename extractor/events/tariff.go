@@ -297,7 +297,7 @@ func tariffSides(d *doc, s *sentence, ti int) (imposer string, targets []string,
 	if imp == nil {
 		// The subject: the first other country before the rate.
 		for _, c := range ms {
-			if c.Tok < ti && (tgt == nil || c.Code != tgt.Code) && !targetLike(s, c) {
+			if c.Tok < ti && (tgt == nil || c.Code != tgt.Code) && !targetLike(s, c) && !speaker(s, c) {
 				imp = c
 				break
 			}
@@ -320,7 +320,7 @@ func tariffSides(d *doc, s *sentence, ti int) (imposer string, targets []string,
 			}
 		}
 		for _, c := range all {
-			if c.Tok < ti && c.Off < cs && (tgt == nil || c.Code != tgt.Code) && !targets[c] {
+			if c.Tok < ti && c.Off < cs && (tgt == nil || c.Code != tgt.Code) && !targets[c] && !speaker(s, c) {
 				if imp == nil || (imp.Kind == kindPerson && c.Kind != kindPerson) {
 					imp = c
 				}

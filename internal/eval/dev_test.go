@@ -13,8 +13,8 @@ import (
 // The best figures reached on ../shared/corpus/dev: raise them as the
 // extractor improves; the test fails when the extractor falls below.
 const (
-	ratchetF1        = 0.81
-	ratchetPrecision = 0.87
+	ratchetF1        = 0.82
+	ratchetPrecision = 0.88
 )
 
 type engine struct{ e *events.Engine }
