@@ -17,6 +17,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/newsevents/newsevents/internal/fetch"
+	"github.com/newsevents/newsevents/internal/metrics"
 )
 
 // SchedulerOptions configure a Scheduler. Zero values mean the defaults.
@@ -33,6 +34,11 @@ type SchedulerOptions struct {
 	// Pollers is the number of feeds polled at once: a fixed pool, whatever
 	// the number of feeds (default 16).
 	Pollers int
+	// Metrics records polls and new items; nil for none.
+	Metrics *metrics.Metrics
+	// StartNow polls feeds that were never polled at once instead of
+	// spreading their first polls over the interval (the demo uses it).
+	StartNow bool
 	// PerHostPolls is the most feeds of one host polled at once (default
 	// 2, as fetch's per-host concurrency).
 	PerHostPolls int
@@ -186,6 +192,8 @@ func (s *Scheduler) Run(ctx context.Context, once bool, emit func(context.Contex
 			if limit := start.Add(max(s.opts.MaxInterval, s.opts.MaxBackoff)); fr.due.After(limit) {
 				fr.due = limit // clock jumped or config shortened
 			}
+		case s.opts.StartNow:
+			fr.due = start
 		default:
 			fr.due = start.Add(offset(f.URL, s.interval(f)))
 		}
@@ -391,8 +399,14 @@ func (s *Scheduler) poll(ctx context.Context, fr *feedRun, emit func(context.Con
 
 	var fresh, listed []Item
 	if err != nil {
+		s.opts.Metrics.FeedPoll(fr.URL, metrics.ErrorClass(err), now.Sub(begun))
 		s.recordFailure(log, st, fr.Feed, err, now)
 	} else {
+		result := metrics.ResultOK
+		if res.NotModified {
+			result = metrics.ResultNotModified
+		}
+		s.opts.Metrics.FeedPoll(fr.URL, result, now.Sub(begun))
 		s.recordSuccess(log, st, fr.Feed, res, now, begun)
 		if !res.NotModified {
 			fresh, listed, err = s.newItems(res.Items, now)
@@ -426,6 +440,7 @@ func (s *Scheduler) poll(ctx context.Context, fr *feedRun, emit func(context.Con
 		keep = append(keep, PendingItem{Item: it, Since: now})
 	}
 	st.ItemsSeen += int64(len(fresh))
+	s.opts.Metrics.FeedItems(len(fresh))
 	if err := s.store.SavePoll(*st, listed, keep); err != nil {
 		log.Error("saving feed state", zap.Error(err))
 		return // without the state saved, emitting could lose items on a crash

@@ -163,3 +163,22 @@ func TestStoreLocked(t *testing.T) {
 		t.Fatalf("second open: %v, want ErrStateLocked", err)
 	}
 }
+
+func TestStoreCheckAndSizeFollowItsLife(t *testing.T) {
+	s, err := OpenStore(t.TempDir(), StoreOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Check(); err != nil {
+		t.Errorf("Check on an open store: %v", err)
+	}
+	if s.Size() <= 0 {
+		t.Errorf("Size %d of an open store, want > 0", s.Size())
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Check(); err == nil {
+		t.Error("Check on a closed store succeeded; /readyz would say ready")
+	}
+}

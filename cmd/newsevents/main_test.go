@@ -214,6 +214,7 @@ poll:
   per_host_rate: 1000
   per_host_concurrency: 8
 state_dir: %s
+retention: 876000h # the demo articles are dated early in 2026
 `, b.Addr(), demo.FeedURLs(base)[0], t.TempDir())
 	path := filepath.Join(t.TempDir(), "newsevents.yaml")
 	if err := os.WriteFile(path, []byte(cfg), 0o644); err != nil {

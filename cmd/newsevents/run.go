@@ -6,21 +6,22 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"time"
 
 	"go.uber.org/zap"
-	"golang.org/x/time/rate"
 
 	"github.com/newsevents/newsevents/extractor"
 	"github.com/newsevents/newsevents/feeds"
+	"github.com/newsevents/newsevents/internal/admin"
 	"github.com/newsevents/newsevents/internal/config"
 	"github.com/newsevents/newsevents/internal/demo"
 	"github.com/newsevents/newsevents/internal/fetch"
 	"github.com/newsevents/newsevents/internal/logging"
+	"github.com/newsevents/newsevents/internal/metrics"
 	"github.com/newsevents/newsevents/internal/pipeline"
 	"github.com/newsevents/newsevents/internal/publish"
-	"github.com/newsevents/newsevents/schema"
 )
 
 // runFlags are the flags of `newsevents run`.
@@ -34,6 +35,9 @@ type runFlags struct {
 	partitions int
 	workers    int
 	grace      time.Duration
+	stateDir   string
+	shard      string
+	adminAddr  string
 	logFormat  string
 	logLevel   string
 }
@@ -48,6 +52,9 @@ func (f *runFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.partitions, "partitions", 0, "partitions of each topic created at start-up (default 3)")
 	fs.IntVar(&f.workers, "workers", 0, "articles fetched, extracted and published at once (default 8)")
 	fs.DurationVar(&f.grace, "grace", 30*time.Second, "on shutdown, how long in-flight articles may take to finish")
+	fs.StringVar(&f.stateDir, "state-dir", "", "`directory` of the durable feed and article state (default: state_dir of the config; --demo: a temporary one)")
+	fs.StringVar(&f.shard, "shard", "", "poll only shard `i/N` of the feeds (1-based, rendezvous hashing on the feed URL)")
+	fs.StringVar(&f.adminAddr, "admin-addr", "", "listen `address` of the admin endpoint (/metrics, /healthz, /readyz, /loglevel); overrides admin.addr; off by default in --demo")
 	fs.StringVar(&f.logFormat, "log-format", "", "log format: console or json (default: console when stderr is a terminal, json otherwise)")
 	fs.StringVar(&f.logLevel, "log-level", "info", "log level: debug, info, warn or error")
 }
@@ -71,7 +78,8 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		fmt.Fprintln(stderr, "newsevents run: give --demo or --config FILE")
 		return errUsage
 	}
-	log, _, err := logging.New(f.logFormat, f.logLevel, stderr)
+	m := metrics.New()
+	log, level, err := logging.New(f.logFormat, f.logLevel, stderr, logging.WithMetrics(m))
 	if err != nil {
 		return err
 	}
@@ -94,7 +102,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	err = runPipeline(ctx, cfg, &f, log, stdout)
+	err = runPipeline(ctx, cfg, &f, deps{log: log, level: level, metrics: m}, stdout)
 	stopSite()
 	if waitSite != nil {
 		if werr := waitSite(); werr != nil {
@@ -141,14 +149,42 @@ func loadRunConfig(f *runFlags, demoBase string) (config.Config, error) {
 	if f.workers != 0 {
 		cfg.Workers = f.workers
 	}
+	if f.shard != "" {
+		cfg.Shard = f.shard
+	}
+	if f.stateDir != "" {
+		cfg.StateDir = f.stateDir
+	}
+	if f.adminAddr != "" {
+		cfg.Admin.Addr = f.adminAddr
+	}
+	if demoBase != "" {
+		// The demo site is our own server on loopback: poll it at once and
+		// often, and fetch its pages without the politeness meant for others.
+		cfg.Poll.PerHostRate = 1e6
+		cfg.Poll.PerHostConcurrency = max(cfg.Workers, cfg.Poll.PerHostConcurrency)
+		cfg.Poll.Interval = config.Duration(time.Minute)
+		cfg.Poll.MinInterval = config.Duration(time.Minute)
+		// Its articles are dated early in 2026: keep them within the
+		// retention window, which also bounds how old an emitted item may be.
+		cfg.Retention = config.Duration(100 * 365 * 24 * time.Hour)
+	}
 	if err := cfg.Validate(); err != nil {
 		return cfg, fmt.Errorf("%w (after applying command-line flags)", err)
 	}
 	return cfg, nil
 }
 
+// deps are what cmdRun built before the configuration was read.
+type deps struct {
+	log     *zap.Logger
+	level   zap.AtomicLevel
+	metrics *metrics.Metrics
+}
+
 // runPipeline builds every dependency from cfg and runs the pipeline.
-func runPipeline(ctx context.Context, cfg config.Config, f *runFlags, log *zap.Logger, progress io.Writer) error {
+func runPipeline(ctx context.Context, cfg config.Config, f *runFlags, d deps, progress io.Writer) (err error) {
+	log, m := d.log, d.metrics
 	brokers := cfg.Kafka.Brokers
 	if len(brokers) == 0 {
 		emb, err := publish.StartEmbedded(cfg.Kafka.EmbeddedAddr, cfg.Kafka.Partitions)
@@ -161,70 +197,108 @@ func runPipeline(ctx context.Context, cfg config.Config, f *runFlags, log *zap.L
 			zap.String("addr", emb.Addr()))
 	}
 
-	var specs []publish.TopicSpec
-	for _, t := range schema.CoreTypes() {
-		specs = append(specs, publish.TopicSpec{Name: schema.Topic(cfg.Kafka.TopicPrefix, t), Partitions: cfg.Kafka.Partitions, ReplicationFactor: cfg.Kafka.ReplicationFactor})
-	}
-	specs = append(specs,
-		publish.TopicSpec{Name: publish.ArticlesTopic, Partitions: cfg.Kafka.Partitions, ReplicationFactor: cfg.Kafka.ReplicationFactor, Configs: map[string]string{"cleanup.policy": "compact"}},
-		publish.TopicSpec{Name: publish.DeadLetterTopic, Partitions: 1, ReplicationFactor: cfg.Kafka.ReplicationFactor},
-	)
 	setupCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	err := publish.EnsureTopics(setupCtx, brokers, specs)
+	pub, err := publish.Setup(setupCtx, cfg.Kafka, brokers, log.Named("kafka"))
 	cancel()
 	if err != nil {
 		return err
 	}
-	pub, err := publish.New(publish.Options{
-		Brokers:      brokers,
-		TopicPrefix:  cfg.Kafka.TopicPrefix,
-		BatchTimeout: cfg.Kafka.BatchTimeout.D(),
-		MaxAttempts:  cfg.Kafka.MaxAttempts,
-		Logger:       log.Named("kafka"),
-	})
-	if err != nil {
-		return err
-	}
+	defer func() {
+		// Flush what the writer holds, within the grace period.
+		closeCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), f.grace)
+		defer cancel()
+		if cerr := pub.CloseContext(closeCtx); cerr != nil {
+			err = errors.Join(err, fmt.Errorf("flushing the Kafka writer: %w", cerr))
+		}
+	}()
+	m.WatchBroker(func() (bool, time.Time) { s := pub.Status(); return s.Reachable, s.Since })
+
 	x, err := extractor.New()
 	if err != nil {
-		pub.Close()
 		return err
 	}
-	fopts := fetch.Options{
-		Timeout:    cfg.Poll.Timeout.D(),
-		UserAgent:  cfg.Poll.UserAgent,
-		ContactURL: cfg.Poll.ContactURL,
-		AllowCIDRs: cfg.Poll.AllowCIDRs,
-		Logger:     log.Named("fetch"),
-
-		ConnectTimeout:     cfg.Poll.ConnectTimeout.D(),
-		MaxRedirects:       cfg.Poll.MaxRedirects,
-		PerHostConcurrency: cfg.Poll.PerHostConcurrency,
-		PerHostRate:        rate.Limit(cfg.Poll.PerHostRate),
-		Robots:             !cfg.Poll.IgnoreRobots,
-	}
-	if f.demo {
-		// The demo site is our own server on loopback: no need to be polite.
-		fopts.PerHostRate = rate.Inf
-		fopts.PerHostConcurrency = cfg.Workers
-	}
-	client, err := fetch.NewClient(fopts)
+	client, err := fetch.NewClient(fetch.ConfigOptions(cfg.Poll, log.Named("fetch")))
 	if err != nil {
-		pub.Close()
 		return err
 	}
-	var urls []string
-	for _, fd := range cfg.Feeds {
-		urls = append(urls, fd.URL)
+	defer client.CloseIdleConnections()
+
+	stateDir := cfg.StateDir
+	if f.demo && f.stateDir == "" {
+		// A fresh broker holds no events, so the demo starts from a fresh
+		// state too; --state-dir keeps it across runs.
+		tmp, err := os.MkdirTemp("", "newsevents-demo-state-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(tmp)
+		stateDir = tmp
 	}
-	source := &pipeline.FeedList{
-		Poller:   &feeds.Poller{Client: client, Logger: log, MaxBytes: cfg.Poll.MaxFeedBytes},
-		URLs:     urls,
-		Interval: cfg.Poll.Interval.D(),
-		Logger:   log,
+	feedList, err := feeds.FromConfig(cfg)
+	if err != nil {
+		return err
 	}
+	if len(feedList) == 0 {
+		return fmt.Errorf("shard %s has no feed: every feed hashes to another shard", cfg.Shard)
+	}
+	store, err := feeds.OpenStore(stateDir, feeds.StoreOptionsFromConfig(cfg, log.Named("state")))
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := store.Close(); cerr != nil {
+			err = errors.Join(err, fmt.Errorf("closing the state store: %w", cerr))
+		}
+	}()
+	m.WatchStateStore(store.Size)
+	sopts := feeds.SchedulerOptionsFromConfig(cfg, log.Named("feeds"))
+	sopts.Metrics = m
+	sopts.StartNow = f.demo
+	source, err := feeds.NewScheduler(client, store, feedList, sopts)
+	if err != nil {
+		return err
+	}
+	urls := make([]string, len(feedList))
+	for i, fd := range feedList {
+		urls[i] = fd.URL
+	}
+	m.KnownFeeds(urls...)
+
+	if cfg.Admin.Addr != "" {
+		srv, err := admin.New(admin.Options{
+			Addr:     cfg.Admin.Addr,
+			Gatherer: m.Registry(),
+			Level:    &d.level,
+			Stopping: ctx.Done(),
+			Checks: []admin.Check{
+				{Name: "broker", Func: func(context.Context) error {
+					if s := pub.Status(); !s.Reachable {
+						return fmt.Errorf("unreachable since %s: %s", s.Since.Format(time.RFC3339), s.LastError)
+					}
+					return nil
+				}},
+				{Name: "state_store", Func: func(context.Context) error { return store.Check() }},
+			},
+			Logger: log.Named("admin"),
+		})
+		if err != nil {
+			return err
+		}
+		adminCtx, stopAdmin := context.WithCancel(context.WithoutCancel(ctx))
+		adminDone := make(chan error, 1)
+		go func() { adminDone <- srv.Run(adminCtx) }()
+		defer func() {
+			stopAdmin()
+			if aerr := <-adminDone; aerr != nil {
+				err = errors.Join(err, aerr)
+			}
+		}()
+		log.Info("admin endpoint listening", zap.String("addr", srv.Addr()))
+	}
+
 	p, err := pipeline.New(pipeline.Options{
 		Source:       source,
+		Store:        store,
 		Fetcher:      client,
 		Extractor:    x,
 		Publisher:    pub,
@@ -232,22 +306,18 @@ func runPipeline(ctx context.Context, cfg config.Config, f *runFlags, log *zap.L
 		MaxPageBytes: cfg.Poll.MaxPageBytes,
 		Grace:        f.grace,
 		Logger:       log,
+		Metrics:      m,
 		Progress:     progress,
 	})
 	if err != nil {
-		pub.Close()
 		return err
 	}
-	log.Info("pipeline started", zap.Int("feeds", len(urls)), zap.Strings("brokers", brokers), zap.Int("workers", cfg.Workers), zap.Bool("once", f.once))
+	log.Info("pipeline started", zap.Int("feeds", len(feedList)), zap.Strings("brokers", brokers),
+		zap.String("state_dir", stateDir), zap.String("shard", cfg.Shard), zap.Int("workers", cfg.Workers), zap.Bool("once", f.once))
 	runErr := p.Run(ctx, f.once)
-	client.CloseIdleConnections()
-	closeErr := pub.Close()
-	if closeErr != nil {
-		closeErr = fmt.Errorf("flushing the Kafka writer: %w", closeErr)
-	}
 	s := p.Stats()
 	log.Info("pipeline stopped", zap.Int("articles", s.Articles), zap.Int("events", s.Events), zap.Int("failed", s.Failed))
-	return errors.Join(runErr, closeErr)
+	return runErr
 }
 
 func splitList(s string) []string {
