@@ -69,7 +69,17 @@ func fillTrip(d *doc, s *sentence, r *Rule, m []int) []candidate {
 	noun := s.Toks[nounTok].Low
 	conf := r.Confidence
 	// A summit called off by its host: each named guest is a traveller.
-	if hm := hostRe.FindStringIndex(s.Low); hm != nil && (noun == "summit" || noun == "meeting" || noun == "talks") {
+	// The host is named before "host", or is the canceller of a summit "at
+	// which" others were to meet.
+	hm := hostRe.FindStringIndex(s.Low)
+	if hm == nil && (noun == "summit" || noun == "meeting") {
+		if k := strings.Index(s.Low[s.Toks[nounTok].End:], " at which "); k >= 0 && k < 40 {
+			hm = []int{m[0], m[1]}
+		} else if k := strings.Index(s.Low[s.Toks[nounTok].End:], " where "); k >= 0 && k < 40 {
+			hm = []int{m[0], m[1]}
+		}
+	}
+	if hm != nil && (noun == "summit" || noun == "meeting" || noun == "talks") {
 		var host *mention
 		for k := range s.Countries {
 			if s.Countries[k].OffEnd <= hm[0] {
