@@ -2,6 +2,7 @@ package publish
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"testing"
 	"time"
@@ -62,6 +63,9 @@ func TestPublisherSurvivesBrokerStop(t *testing.T) {
 	if st.Reachable {
 		t.Errorf("Status().Reachable = true with the broker stopped")
 	}
+	if err := p.Ready(ctx); !errors.Is(err, ErrUnreachable) {
+		t.Errorf("Ready with the broker stopped = %v, want ErrUnreachable", err)
+	}
 	if st.PendingMessages > 50 {
 		t.Errorf("%d messages pending, above MaxPending 50", st.PendingMessages)
 	}
@@ -84,8 +88,8 @@ func TestPublisherSurvivesBrokerStop(t *testing.T) {
 	if len(ids) != workers*perWorker {
 		t.Errorf("%d distinct events arrived, want %d (%d messages)", len(ids), workers*perWorker, len(got))
 	}
-	if !p.Status().Reachable {
-		t.Errorf("Status().Reachable = false after the broker came back")
+	if err := p.Ready(ctx); err != nil {
+		t.Errorf("Ready after the broker came back = %v", err)
 	}
 	for _, msg := range []string{"kafka broker unreachable", "kafka backlog while the broker is unreachable", "kafka broker reachable again"} {
 		if logs.FilterMessage(msg).Len() == 0 {

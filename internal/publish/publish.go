@@ -507,3 +507,18 @@ func (p *Publisher) CloseContext(ctx context.Context) error {
 		return fmt.Errorf("publish: closing with %d messages unacknowledged: %w", p.pendingMsgs.Load(), ctx.Err())
 	}
 }
+
+// ErrUnreachable is returned by Ready while the brokers are away.
+var ErrUnreachable = errors.New("kafka broker unreachable")
+
+// Ready returns nil while the brokers are reachable, else an error with
+// the outage's length and the backlog: an admin.Check{Name: "kafka",
+// Func: pub.Ready} for /readyz.
+func (p *Publisher) Ready(context.Context) error {
+	st := p.Status()
+	if st.Reachable {
+		return nil
+	}
+	return fmt.Errorf("%w for %s: %d messages pending, %d publish calls waiting, last error: %s",
+		ErrUnreachable, time.Since(st.Since).Round(time.Second), st.PendingMessages, st.PendingCalls, st.LastError)
+}
