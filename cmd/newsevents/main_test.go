@@ -237,4 +237,27 @@ retention: 876000h # the demo articles are dated early in 2026
 	if len(msgs) == 0 {
 		t.Error("no trip_cancelled event on the configured broker (the RSS feed lists two such articles)")
 	}
+
+	// A restart over the same feeds and state publishes nothing again.
+	before := countEvents(t, ctx, b.Addr())
+	code, _, stderr = runCmd(t, ctx, "run", "--config", path, "--once", "--log-format", "json")
+	if code != 0 {
+		t.Fatalf("second run: exit %d:\n%s", code, stderr)
+	}
+	if after := countEvents(t, ctx, b.Addr()); after != before {
+		t.Errorf("second run over the same state: %d events on the topics, want still %d", after, before)
+	}
+}
+
+func countEvents(t *testing.T, ctx context.Context, broker string) int {
+	t.Helper()
+	n := 0
+	for _, typ := range schema.CoreTypes() {
+		msgs, err := kafkatest.ReadAll(ctx, []string{broker}, schema.Topic(schema.DefaultTopicPrefix, typ))
+		if err != nil {
+			t.Fatal(err)
+		}
+		n += len(msgs)
+	}
+	return n
 }
