@@ -95,6 +95,7 @@ func fillTrip(d *doc, s *sentence, r *Rule, m []int) []candidate {
 				}
 				seen[c.Code] = true
 				f := schema.Fields{TravelerCountry: c.Code, DestinationCountry: host.Code, Status: tripStatus(s.Low[m[0]:m[1]])}
+				f.Traveler, f.TravelerRole = personOf(d, s, c.Code)
 				ev := newEvent(schema.TripCancelled, f, s, r.Name, conf-0.1)
 				ev.ev.OccurredOn = occurred(s, m[0])
 				out = append(out, ev)
@@ -179,9 +180,10 @@ func fillTrip(d *doc, s *sentence, r *Rule, m []int) []candidate {
 		DestinationCountry: dest,
 		Status:             tripStatus(s.Low[m[0]:m[1]]),
 	}
-	f.Traveler, f.TravelerRole = personNear(d, s, vt)
+	f.Traveler, f.TravelerRole = personNear(d, s, vt, trav)
 	f.Reason = reasonAfter(s)
-	c := newEvent(schema.TripCancelled, f, s, r.Name, conf)
+	// Of two verbs of one sentence, the one nearer the trip gives the status.
+	c := newEvent(schema.TripCancelled, f, s, r.Name, conf-0.005*float64(abs(nounTok-vt)))
 	c.ev.OccurredOn = occurred(s, m[0])
 	return []candidate{c}
 }
@@ -219,27 +221,58 @@ var notNames = map[string]bool{
 	"january": true, "february": true, "march": true, "april": true, "may": true, "june": true, "july": true,
 	"august": true, "september": true, "october": true, "november": true, "december": true, "reuters": true,
 	"white": true, "house": true, "trade": true, "u": true, "s": true, "mr": true, "mrs": true, "ms": true, "dr": true,
+	"times": true, "post": true, "journal": true, "news": true, "agency": true, "press": true, "street": true, "ministry": true,
 }
 
 // personNear finds the person's name (two or three capitalised words that
 // are not a country or a title) nearest before token vt, or after it, and the
 // title words written just before it.
-func personNear(d *doc, s *sentence, vt int) (name, role string) {
+func personNear(d *doc, s *sentence, vt int, code string) (name, role string) {
 	if titleCase(s) {
 		return "", "" // a headline: every word looks like a name
 	}
 	best := -1
 	bestLen := 0
+	score := func(i int) int {
+		// Names before the verb and near it first; a name tied to the
+		// traveller's country (a person of the gazetteer, or one after
+		// "Japan's" and a title) before any other.
+		sc := abs(vt - i)
+		if i > vt {
+			sc += 20
+		}
+		if c := s.countryAt(i); c != nil && c.Kind == kindPerson && c.Code == code {
+			sc -= 30
+		}
+		for k := i - 1; k >= 0 && k >= i-5; k-- {
+			if c := s.countryAt(k); c != nil && c.Code == code && c.Kind != kindPerson {
+				sc -= 25
+				break
+			}
+			if !roleWords[s.Toks[k].Low] && !s.Toks[k].Capit {
+				break
+			}
+		}
+		return sc
+	}
 	for i := 0; i < len(s.Toks); i++ {
 		n := nameLen(s, i)
 		if n < 2 {
-			if c := s.countryAt(i); c != nil && c.Kind == kindPerson && c.Tok == i && s.Toks[i].Capit && !roleWords[s.Toks[i].Low] {
+			c := s.countryAt(i)
+			switch {
+			case c != nil && c.Kind == kindPerson && c.Tok == i && s.Toks[i].Capit && !roleWords[s.Toks[i].Low]:
 				n = c.End - c.Tok
-			} else {
+			case i+1 == vt && c == nil && s.Toks[i].Capit && !s.Toks[i].Upper && !notNames[s.Toks[i].Low] && !roleWords[s.Toks[i].Low] && !sentenceStarters[s.Toks[i].Low]:
+				n = 1 // "Koo canceled his flight": a surname as the subject
+			default:
 				continue
 			}
 		}
-		if best < 0 || (i < vt && (best > vt || i > best)) {
+		if i > 0 && (s.Toks[i-1].Low == "the" || s.Toks[i-1].Low == "to" && s.lowTok(i-2) == "according") {
+			i += n - 1
+			continue // "the Financial Times", "according to Reuters"
+		}
+		if best < 0 || score(i) < score(best) {
 			best, bestLen = i, n
 		}
 		i += n - 1
@@ -248,7 +281,7 @@ func personNear(d *doc, s *sentence, vt int) (name, role string) {
 		return "", ""
 	}
 	name = s.Text[s.Toks[best].Off:s.Toks[best+bestLen-1].End]
-	if bestLen < 2 {
+	if bestLen < 2 || !strings.Contains(name, " ") {
 		name = d.fullName(name)
 	}
 	// Title: lower- or upper-case role words just before the name.
@@ -320,6 +353,22 @@ func (d *doc) fullName(surname string) string {
 			return first + " " + surname
 		}
 	}
+	// "Koo Yun-cheol": the family name first.
+	for _, s := range d.sents {
+		i := strings.Index(s.Text, surname+" ")
+		if i < 0 || (i > 0 && isLetterByte(s.Text[i-1])) {
+			continue
+		}
+		rest := s.Text[i+len(surname)+1:]
+		j := strings.IndexAny(rest, " ,.;:)")
+		if j < 0 {
+			j = len(rest)
+		}
+		given := rest[:j]
+		if given != "" && given[0] >= 'A' && given[0] <= 'Z' && strings.Contains(given, "-") {
+			return surname + " " + given
+		}
+	}
 	return surname
 }
 
@@ -328,4 +377,37 @@ func abs(x int) int {
 		return -x
 	}
 	return x
+}
+
+// personOf returns the person of country code named in s: a person of the
+// gazetteer ("President Donald Trump") or a name after the country and a
+// title ("China's President Xi Jinping").
+func personOf(d *doc, s *sentence, code string) (name, role string) {
+	for _, c := range s.Countries {
+		if c.Code != code {
+			continue
+		}
+		if c.Kind == kindPerson && !roleWords[s.Toks[c.Tok].Low] {
+			n := nameLen(s, c.Tok)
+			if n < c.End-c.Tok {
+				n = c.End - c.Tok
+			}
+			name := s.Text[s.Toks[c.Tok].Off:s.Toks[c.Tok+n-1].End]
+			if !strings.Contains(name, " ") {
+				name = d.fullName(name)
+			}
+			return name, ""
+		}
+		// "China's President Xi Jinping"
+		k := c.End
+		for k < len(s.Toks) && roleWords[s.Toks[k].Low] {
+			k++
+		}
+		if k > c.End {
+			if n := nameLen(s, k); n >= 2 {
+				return s.Text[s.Toks[k].Off:s.Toks[k+n-1].End], s.Text[s.Toks[c.End].Off:s.Toks[k-1].End]
+			}
+		}
+	}
+	return "", ""
 }
