@@ -37,13 +37,15 @@ const (
 // DeadLetter is the value on news.deadletter (JSON Schema "deadletter"):
 // an item that failed, keyed by its URL.
 type DeadLetter struct {
-	Stage      string    `json:"stage"`       // fetch, parse, extract, publish
-	ErrorClass string    `json:"error_class"` // e.g. http_404, timeout, too_large
-	Message    string    `json:"message"`
-	Attempts   int       `json:"attempts"`
-	URL        string    `json:"url"`
-	FeedURL    string    `json:"feed_url,omitempty"`
-	FailedAt   time.Time `json:"failed_at"`
+	// SchemaVersion is set by PublishDeadLetter.
+	SchemaVersion int       `json:"schema_version,omitempty"`
+	Stage         string    `json:"stage"`       // fetch, parse, extract, publish
+	ErrorClass    string    `json:"error_class"` // e.g. http_404, timeout, too_large
+	Message       string    `json:"message"`
+	Attempts      int       `json:"attempts"`
+	URL           string    `json:"url"`
+	FeedURL       string    `json:"feed_url,omitempty"`
+	FailedAt      time.Time `json:"failed_at"`
 }
 
 // ArticleMessage builds the news.articles message of a: key = canonical URL
@@ -83,6 +85,7 @@ func (p *Publisher) PublishDeadLetter(ctx context.Context, d DeadLetter) error {
 	if d.Attempts < 1 {
 		d.Attempts = 1
 	}
+	d.SchemaVersion = schema.Version
 	v, err := json.Marshal(d)
 	if err != nil {
 		return fmt.Errorf("encoding dead letter for %s: %w", d.URL, err)
