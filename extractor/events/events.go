@@ -79,12 +79,13 @@ func (e *Engine) Extract(doc Document) []schema.Event {
 			cands = append(cands, r.apply(d, s)...)
 		}
 	}
-	return postprocess(merge(cands))
+	return postprocess(d, merge(cands))
 }
 
 // postprocess applies the article-level rules of the spec: a rate agreed in
 // a deal is not also an imposed one, and a trip is called off by one side.
-func postprocess(evs []schema.Event) []schema.Event {
+func postprocess(d *doc, evs []schema.Event) []schema.Event {
+	fillPrevious(d, evs)
 	agreed := map[string]bool{}
 	for _, e := range evs {
 		if e.Type == schema.TariffRateAgreed {
@@ -149,7 +150,10 @@ type doc struct {
 	// imposers counts the countries named as authors of tariffs; see
 	// imposerPrior.
 	imposers map[string]int
-	eng      *Engine
+	// threats holds the rates threatened or in force before a deal, by
+	// "imposer|target"; see fillPrevious.
+	threats map[string][]float64
+	eng     *Engine
 }
 
 // sentence is one sentence with what the normalisers found in it.
@@ -399,3 +403,38 @@ func companyPledged(evs []schema.Event, i int) bool {
 
 // isCode reports whether an investor is a country or bloc code.
 func isCode(s string) bool { return s != "" && strings.ToUpper(s) == s && !strings.Contains(s, " ") }
+
+func (d *doc) noteThreat(imp, tgt string, rate float64) {
+	if d.threats == nil {
+		d.threats = map[string][]float64{}
+	}
+	d.threats[imp+"|"+tgt] = append(d.threats[imp+"|"+tgt], rate)
+}
+
+// fillPrevious gives an agreed rate with no previous rate of its own the
+// rate the article says was threatened or imposed on the same side before,
+// when there is one higher rate to come down from.
+func fillPrevious(d *doc, evs []schema.Event) {
+	for i := range evs {
+		e := &evs[i]
+		if e.Type != schema.TariffRateAgreed || e.PreviousRatePct != nil || e.RatePct == nil || *e.RatePct == 0 {
+			continue
+		}
+		var cands []float64
+		cands = append(cands, d.threats[e.ImposingCountry+"|"+e.TargetCountry]...)
+		for _, o := range evs {
+			if o.Type == schema.TariffImposed && o.ImposingCountry == e.ImposingCountry && o.TargetCountry == e.TargetCountry && o.RatePct != nil {
+				cands = append(cands, *o.RatePct)
+			}
+		}
+		best := 0.0
+		for _, c := range cands {
+			if c > *e.RatePct && (best == 0 || c < best) {
+				best = c
+			}
+		}
+		if best > 0 {
+			e.PreviousRatePct = schema.Float(best)
+		}
+	}
+}

@@ -413,3 +413,15 @@ func blockedWithin(s *sentence, a, b int) string {
 	}
 	return ""
 }
+
+// cueClassOf returns the class of a cue word, or 0.
+func cueClassOf(w string) cueClass {
+	for c, ws := range cues {
+		for _, x := range ws {
+			if x == w {
+				return c
+			}
+		}
+	}
+	return 0
+}

@@ -214,10 +214,15 @@ func readTariffs(d *doc, s *sentence) []tariffReading {
 		if tr.prevRate != nil && tr.prevRate.Off < tr.r.Off {
 			from = max(from, tr.prevRate.End)
 		}
-		if cue := blockedAfter(s, tr.r.Off, tr.r.End, classes, from); cue != "" {
-			continue
-		}
-		if afterThreatRe.MatchString(s.Low[tr.r.End:]) || beforeThreatRe.MatchString(tail(s.Low[:tr.r.Off], 60)) {
+		cue := blockedAfter(s, tr.r.Off, tr.r.End, classes, from)
+		threat := afterThreatRe.MatchString(s.Low[tr.r.End:]) || beforeThreatRe.MatchString(tail(s.Low[:tr.r.Off], 60))
+		if cue != "" || threat {
+			// Keep threatened rates aside: a later cut may start from them.
+			if threat || cueClassOf(cue) == cueThreat {
+				if imp, tgts, g := tariffSides(d, s, tr.tok); imp != "" && g == 0 && len(tgts) > 0 {
+					d.noteThreat(imp, tgts[0], tr.r.Value)
+				}
+			}
 			continue
 		}
 		imp, tgts, guessed := tariffSides(d, s, tr.tok)
