@@ -11,9 +11,9 @@ func init() {
 	registerRules(Rule{
 		Name:         "tariff_imposed/rate",
 		Type:         schema.TariffImposed,
-		Keywords:     []string{"tariff", "dut", "levy", "levies", "surtax", "rate", "charg", "impos"},
+		Keywords:     []string{"tariff", "dut", "levy", "levies", "surtax", "rate", "tax", "charg", "impos"},
 		Trigger:      tariffTriggerRe,
-		TriggerWords: []string{"tariff", "tariffs", "duty", "duties", "levy", "levies", "tariffed", "surtax", "surtaxes", "rate", "rates", "charge", "charges", "charged", "charging", "impose", "imposes", "imposed", "imposing"},
+		TriggerWords: []string{"tariff", "tariffs", "duty", "duties", "levy", "levies", "tariffed", "surtax", "surtaxes", "rate", "rates", "taxes", "tax", "charge", "charges", "charged", "charging", "impose", "imposes", "imposed", "imposing"},
 		Blockers:     []cueClass{}, // per rate, in fillTariff
 		Once:         true,
 		Confidence:   0.75,

@@ -20,9 +20,9 @@ func init() {
 	registerRules(Rule{
 		Name:         "tariff_rate_agreed/deal-rate",
 		Type:         schema.TariffRateAgreed,
-		Keywords:     []string{"tariff", "dut", "levy", "levies", "surtax", "rate", "charg", "impos"},
+		Keywords:     []string{"tariff", "dut", "levy", "levies", "surtax", "rate", "tax", "charg", "impos"},
 		Trigger:      tariffTriggerRe,
-		TriggerWords: []string{"tariff", "tariffs", "duty", "duties", "levy", "levies", "tariffed", "surtax", "surtaxes", "rate", "rates", "charge", "charges", "charged", "charging", "impose", "imposes", "imposed", "imposing"},
+		TriggerWords: []string{"tariff", "tariffs", "duty", "duties", "levy", "levies", "tariffed", "surtax", "surtaxes", "rate", "rates", "taxes", "tax", "charge", "charges", "charged", "charging", "impose", "imposes", "imposed", "imposing"},
 		Blockers:     []cueClass{}, // per rate, in fillTariff
 		Once:         true,
 		Confidence:   0.8,
@@ -328,14 +328,18 @@ func fillTariff(d *doc, s *sentence, r *Rule, agreed bool) []candidate {
 			c.ev.OccurredOn = occurred(s, tr.r.Off)
 			out = append(out, c)
 		}
-		// "instead of the current 27.5%": the previous rate is in force.
-		if !agreed && deal && tr.current && tr.prevRate != nil {
+		// "instead of the current 27.5%", "up from the 34% announced
+		// before": the previous rate was in force too.
+		if !agreed && tr.prevRate != nil && (deal && tr.current || prevAnnouncedRe.MatchString(s.Low[tr.prevRate.End:min(len(s.Low), tr.prevRate.End+30)])) {
 			g := schema.Fields{ImposingCountry: imp, TargetCountry: tgt, RatePct: schema.Float(tr.prevRate.Value), Products: productsNear(s, tr.tok)}
 			out = append(out, newEvent(schema.TariffImposed, g, s, r.Name, conf-0.1))
 		}
 	}
 	return out
 }
+
+// prevAnnouncedRe: a previous rate said to have been set before.
+var prevAnnouncedRe = regexp.MustCompile(`^\s*(?:\S+\s+){0,2}?(previously|earlier|already)\s+(announced|imposed|set|levied|in place)\b`)
 
 // comparisonRe marks comparisons of rates, which are not events.
 var comparisonRe = regexp.MustCompile(`\b(higher than|lower than|more than double|compared (?:with|to)|compares (?:with|to)|versus)\b`)

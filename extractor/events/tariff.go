@@ -189,7 +189,7 @@ func nearTariffWord(s *sentence, ti int) bool {
 		}
 		// "imports from Brazil were subject to a 10pc rate": a rate in a
 		// sentence about trade in goods.
-		if (w == "rate" || w == "rates") && (abs(k-ti) <= 3 || s.lowTok(k+1) == "on") {
+		if (w == "rate" || w == "rates" || ((w == "taxes" || w == "tax") && s.lowTok(k+1) == "of")) && (abs(k-ti) <= 3 || s.lowTok(k+1) == "on") {
 			if tradeRates < 0 {
 				tradeRates = 0
 				if containsAny(s.Low, "import", "export", "goods", "products") && !containsAny(s.Low, "interest", "inflation", "unemployment", "growth", "exchange rate", "tax rate") {
@@ -263,7 +263,16 @@ func tariffSides(d *doc, s *sentence, ti int) (imposer string, targets []string,
 	var tgt, imp *mention
 	// A target after the rate is near it (12 tokens), or further (20)
 	// with no other country named between.
+	rateToks := map[int]bool{}
+	for _, r := range s.Rates() {
+		rateToks[s.tokAt(r.Off)] = true
+	}
 	reach := func(c *mention) bool {
+		for k := ti + 1; k < c.Tok; k++ {
+			if rateToks[k] {
+				return false // another rate comes first: the target is its own
+			}
+		}
 		if c.Tok-ti <= 12 {
 			return true
 		}
@@ -398,6 +407,25 @@ func targetLike(s *sentence, c *mention) bool {
 	p1 := s.lowTok(c.Tok - 1)
 	if p1 == "the" {
 		p1 = s.lowTok(c.Tok - 2)
+	}
+	if p1 == "from" {
+		// "imports from Brazil", but not "oil purchases from Russia".
+		k := c.Tok - 2
+		if s.lowTok(c.Tok-1) == "the" {
+			k--
+		}
+		w := s.lowTok(k)
+		if !goodsWords[w] && w != "originating" && w != "coming" && w != "shipped" && !strongTariffWords[w] {
+			near := false
+			for j := max(0, c.Tok-6); j < c.Tok; j++ {
+				if strongTariffWords[s.Toks[j].Low] {
+					near = true
+				}
+			}
+			if !near {
+				return false
+			}
+		}
 	}
 	switch p1 {
 	case "on", "from", "against", "for", "to":
