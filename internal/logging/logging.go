@@ -85,10 +85,8 @@ func New(format, level string, w io.Writer, opts ...Option) (*zap.Logger, zap.At
 		return nil, lvl, fmt.Errorf("log format %q: want console, json or auto", format)
 	}
 	enc := encoder(format, terminal)
-	ws := zapcore.AddSync(w)
-	if f, ok := w.(*os.File); ok {
-		ws = zapcore.Lock(f)
-	}
+	// Lines come from many goroutines: serialise the writes, whatever w is.
+	ws := zapcore.Lock(zapcore.AddSync(w))
 	core := zapcore.NewCore(enc, ws, lvl)
 	if o.first > 0 {
 		m := o.metrics
