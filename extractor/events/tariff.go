@@ -268,9 +268,16 @@ func tariffSides(d *doc, s *sentence, ti int) (imposer string, targets []string,
 		rateToks[s.tokAt(r.Off)] = true
 	}
 	reach := func(c *mention) bool {
-		for k := ti + 1; k < c.Tok; k++ {
+		p1 := s.lowTok(c.Tok - 1)
+		if p1 == "the" {
+			p1 = s.lowTok(c.Tok - 2)
+		}
+		for k := ti + 1; k < c.Tok && p1 != "from"; k++ {
 			if rateToks[k] {
-				return false // another rate comes first: the target is its own
+				// "25% on autos, 25% on Canada": the target is the other
+				// rate's; "100% on cars and 25% on steel from China" share
+				// their source.
+				return false
 			}
 		}
 		if c.Tok-ti <= 12 {
@@ -348,8 +355,15 @@ func tariffSides(d *doc, s *sentence, ti int) (imposer string, targets []string,
 			target = "*"
 		case sectorOnly(productsNear(s, ti)):
 			// "tariffs on steel" in an article about one partner are
-			// those on that partner; otherwise on every country.
-			if p := d.partner(imposer, "US"); p != "" && d.freq[p] >= 3 && d.hasDeal("US", p) {
+			// those on that partner (unless the sentence names the targets
+			// of its other rates); otherwise on every country.
+			otherTargets := false
+			for _, c := range ms {
+				if targetLike(s, c) {
+					otherTargets = true
+				}
+			}
+			if p := d.partner(imposer, "US"); p != "" && !otherTargets && d.freq[p] >= 3 && d.hasDeal("US", p) {
 				target = p
 				guessed++
 			} else {
