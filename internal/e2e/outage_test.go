@@ -197,6 +197,13 @@ func newPipelineRun(ctx context.Context, t *testing.T, siteURL string, log *zap.
 		t.Fatal(err)
 	}
 	t.Cleanup(b.Close)
+	return newPipelineOn(ctx, t, b, siteURL, log, nil, 0)
+}
+
+// newPipelineOn builds the pipeline and its publisher on broker b, with
+// store (nil: in memory) and shutdown grace (0: the default).
+func newPipelineOn(ctx context.Context, t *testing.T, b *publish.Embedded, siteURL string, log *zap.Logger, store pipeline.Store, grace time.Duration) *pipelineRun {
+	t.Helper()
 	cfg := config.Default().Kafka
 	opts, err := publish.OptionsFromConfig(cfg, []string{b.Addr()}, log)
 	if err != nil {
@@ -226,8 +233,10 @@ func newPipelineRun(ctx context.Context, t *testing.T, siteURL string, log *zap.
 		Fetcher:   client,
 		Extractor: x,
 		Publisher: pub,
+		Store:     store,
 		Workers:   workers,
 		RetryMax:  time.Second,
+		Grace:     grace,
 		Logger:    log,
 	})
 	if err != nil {
@@ -417,4 +426,71 @@ func publishRetry(ctx context.Context, p *publish.Publisher, evs []schema.Event)
 		}
 		wait = min(2*wait, time.Second)
 	}
+}
+
+// TestShutdownDuringOutage stops the pipeline (as on SIGTERM) while the
+// broker is away: the run and the publisher's flush end within the grace
+// period, no article whose events were not acknowledged counts as done,
+// and a second run with the same state store, broker back, completes the
+// topics: together they hold every event of an undisturbed run.
+func TestShutdownDuringOutage(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end test: skipped with -short")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	site := slowSite(t, 100*time.Millisecond)
+	quiet := zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel))
+
+	base := newPipelineRun(ctx, t, site.URL, quiet)
+	if err := base.p.Run(ctx, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := base.pub.Close(); err != nil {
+		t.Fatal(err)
+	}
+	want := readTopics(ctx, t, base.pub.Conn())
+
+	b, err := publish.StartEmbedded("127.0.0.1:0", 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	store := pipeline.NewMemoryStore()
+	const grace = 2 * time.Second
+	first := newPipelineOn(ctx, t, b, site.URL, quiet, store, grace)
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- first.p.Run(runCtx, true) }()
+	for first.pub.Status().Acked < uint64(len(want)/3+1) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	b.Stop()
+	time.Sleep(500 * time.Millisecond)
+	stopped := time.Now()
+	stop() // SIGTERM
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	closeCtx, cancelClose := context.WithTimeout(ctx, grace)
+	closeErr := first.pub.CloseContext(closeCtx)
+	cancelClose()
+	took := time.Since(stopped)
+	t.Logf("shutdown with the broker away took %s (grace %s per stage); close: %v; first run: %+v", took, grace, closeErr, first.p.Stats())
+	if took > 2*grace+5*time.Second {
+		t.Errorf("shutdown took %s, want about the grace period %s (pipeline drain + writer flush)", took, grace)
+	}
+
+	if err := b.Start(); err != nil {
+		t.Fatal(err)
+	}
+	second := newPipelineOn(ctx, t, b, site.URL, quiet, store, grace)
+	if err := second.p.Run(ctx, true); err != nil {
+		t.Fatal(err)
+	}
+	if err := second.pub.Close(); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("second run: %+v", second.p.Stats())
+	compare(t, want, readTopics(ctx, t, second.pub.Conn()))
 }
