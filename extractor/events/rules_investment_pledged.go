@@ -35,7 +35,8 @@ func init() {
 }
 
 func fillInvestment(d *doc, s *sentence, r *Rule, m []int) []candidate {
-	if len(s.Money()) == 0 || !pledgeCueRe.MatchString(s.Low) {
+	// A headline "Orbitex Investing $30 Billion In US" announces a plan.
+	if len(s.Money()) == 0 || !(pledgeCueRe.MatchString(s.Low) || titleCase(s)) {
 		return nil
 	}
 	at := m[0]

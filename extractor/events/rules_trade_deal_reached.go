@@ -131,9 +131,10 @@ func fillDeal(d *doc, s *sentence, r *Rule, m []int) []candidate {
 		}
 		break
 	}
+	named := false
 	for name, ps := range namedAgreements {
-		if strings.Contains(s.Low, name) {
-			codes = ps
+		if len(sortedCodes(codes)) < 2 && strings.Contains(s.Low, name) {
+			codes, named = ps, true
 			break
 		}
 	}
@@ -154,7 +155,7 @@ func fillDeal(d *doc, s *sentence, r *Rule, m []int) []candidate {
 		}
 		parties = sortedCodes([]string{a, b})
 		conf -= 0.3
-	case len(parties) == 3 && (strings.Contains(s.Low, "trilateral") || hyphenChain3(s) || listedWithSubject(s)):
+	case len(parties) == 3 && (named || strings.Contains(s.Low, "trilateral") || hyphenChain3(s) || listedWithSubject(s)):
 		conf -= 0.1
 	case len(parties) > 2:
 		// Keep the pair joined by a hyphen ("U.S.-Japan deal"), or the

@@ -190,7 +190,7 @@ func fillTrip(d *doc, s *sentence, r *Rule, m []int) []candidate {
 
 // decidedRe: a base form that still asserts the act ("forced him to
 // cancel", "decided to postpone").
-var decidedRe = regexp.MustCompile(`\b(forced|decided|had|opted|chose|was forced|were forced)\s+(?:(?:him|her|them|it|us|me)\s+)?to\s+$`)
+var decidedRe = regexp.MustCompile(`\b(forced|decided|had|opted|chose|was forced|were forced|obliged|compelled)\s+(?:\S+\s+){0,3}?to\s+$`)
 
 // hostRe finds the host of a summit: "Japan, which was to host the summit".
 var hostRe = regexp.MustCompile(`\b(host|hosts|hosting|hosted)\b`)

@@ -1,0 +1,65 @@
+package events
+
+import (
+	"sort"
+	"strings"
+	"testing"
+)
+
+// TestRulesLanguage covers forms of the language the rules read beyond the
+// spec's hard cases. The texts are written for these tests.
+func TestRulesLanguage(t *testing.T) {
+	tests := []struct {
+		name string
+		give string
+		want []string
+	}{
+		{"pc rates and listed targets", "Ottawa said the US imposed 25pc duties on Canada and Mexico on Tuesday.",
+			[]string{imposed("US", "CA", 25), imposed("US", "MX", 25)}},
+		{"each rate its own target", "Washington has imposed 25pc tariffs on steel, and 60pc tariffs on China.",
+			[]string{imposed("US", "*", 25), imposed("US", "CN", 60)}},
+		{"reported subject", "Beijing said it would impose 20 per cent tariffs on American farm goods from Monday.",
+			[]string{imposed("CN", "US", 20)}},
+		{"previous rate announced before", "Beijing said it would impose 30 per cent tariffs on US goods, up from the 20 per cent previously announced.",
+			[]string{imposed("CN", "US", 30), imposed("CN", "US", 20)}},
+		{"hyphenated percent", "Under the pact, Korea will remove its 40-percent duties on Australian beef.",
+			[]string{agreed("KR", "AU", 0), imposed("KR", "AU", 40)}},
+		{"comparison is no event", "The 18% tariff on Thai goods is still higher than the 10% charged on Malaysian goods.", nil},
+		{"change is no rate", "Trump agreed a deal with Xi to cut China tariffs 10% on soybeans.", []string{deal("CN", "US")}},
+		{"exports to a market", "The agreement removes tariffs on 95% of Chilean exports to the EU and on 90% of EU exports to Chile.",
+			[]string{agreed("EU", "CL", 0), agreed("CL", "EU", 0)}},
+		{"zero for zero", "Canada and the EU agreed a trade deal with zero-for-zero tariffs on industrial goods.",
+			[]string{deal("CA", "EU"), agreed("CA", "EU", 0), agreed("EU", "CA", 0)}},
+		{"exemption in a deal", "Under the new trade agreement, Vietnam is exempted from US tariffs on coffee.",
+			[]string{agreed("US", "VN", 0), deal("US", "VN")}},
+		{"unilateral removal is not labelled", "Brazil removed its tariffs on imported solar panels last year.", nil},
+
+		{"summit host", "Peru, which was due to host a summit with China and Japan in May, said on Monday the summit was cancelled.",
+			[]string{trip("CN", "PE"), trip("JP", "PE")}},
+		{"decided base form", "Protests forced Chile's president to cancel a summit at which President Trump was to meet China's Xi.",
+			[]string{trip("US", "CL"), trip("CN", "CL")}},
+		{"round of talks abroad", "A round of negotiations scheduled in New Delhi was postponed, India and the US said.", []string{trip("US", "IN")}},
+
+		{"company with an apposition", "Lindqvist Stal, the Swedish steel group, pledged to invest $4 billion in Canada.",
+			[]string{pledge("Lindqvist Stal", "CA", 4e9)}},
+		{"company in a headline", "Trump Hails Orbitex Investing $30 Billion In US Chip Plants", []string{pledge("Orbitex", "US", 30e9)}},
+		{"a part of a pledge", "Japan pledged $550 billion; $200 billion of the investment will go to chips in the US.",
+			nil},
+
+		{"agreement to keep talking", "Japan and India agreed to continue talks on a trade agreement.", nil},
+		{"signs of progress", "There are signs of progress toward a trade agreement between Chile and India.", nil},
+		{"named agreement", "NAFTA, the landmark trade pact, was signed in 1992.", []string{deal("CA", "MX", "US")}},
+		{"joining a bloc", "Britain signed a treaty to join the CPTPP trade pact on Sunday.", []string{deal("CPTPP", "GB")}},
+		{"deal in a headline", "Chile, Korea Reach Tentative Trade Agreement", []string{deal("CL", "KR")}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := keys(t, tt.give)
+			want := append([]string(nil), tt.want...)
+			sort.Strings(want)
+			if strings.Join(got, "\n") != strings.Join(want, "\n") {
+				t.Errorf("%q:\n got %q\nwant %q", tt.give, got, want)
+			}
+		})
+	}
+}
