@@ -225,3 +225,24 @@ func waitFor(t *testing.T, cond func() bool) {
 		}
 	}
 }
+
+// TestStatusNoticesIdleOutage: a broker that goes away while nothing is
+// published is reported by Ready too, and its return as well.
+func TestStatusNoticesIdleOutage(t *testing.T) {
+	ctx := context.Background()
+	b := startBroker(t)
+	p, err := New(Options{Brokers: []string{b.Addr()}, ProbeInterval: 50 * time.Millisecond, IdleProbeInterval: 100 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	if err := p.Ready(ctx); err != nil {
+		t.Fatalf("Ready at start = %v", err)
+	}
+	b.Stop()
+	waitFor(t, func() bool { return errors.Is(p.Ready(ctx), ErrUnreachable) })
+	if err := b.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, func() bool { return p.Ready(ctx) == nil })
+}

@@ -72,6 +72,10 @@ type Options struct {
 	// ProbeInterval is how often the brokers are probed while messages
 	// wait or the brokers are known to be away (default 2s).
 	ProbeInterval time.Duration
+	// IdleProbeInterval is how often the brokers are probed while nothing
+	// is published (default 15s), so that Status and Ready also notice a
+	// broker that went away between articles.
+	IdleProbeInterval time.Duration
 	// BacklogLogInterval is how often the backlog is logged while the
 	// brokers are away (default 1m).
 	BacklogLogInterval time.Duration
@@ -144,6 +148,9 @@ func New(opts Options) (*Publisher, error) {
 	}
 	if opts.ProbeInterval <= 0 {
 		opts.ProbeInterval = 2 * time.Second
+	}
+	if opts.IdleProbeInterval <= 0 {
+		opts.IdleProbeInterval = 15 * time.Second
 	}
 	if opts.BacklogLogInterval <= 0 {
 		opts.BacklogLogInterval = time.Minute
@@ -442,7 +449,7 @@ func (p *Publisher) watch() {
 	defer close(p.watchDone)
 	t := time.NewTicker(p.opts.ProbeInterval)
 	defer t.Stop()
-	var lastBacklog time.Time
+	var lastBacklog, lastProbe time.Time
 	for {
 		select {
 		case <-p.stop:
@@ -451,9 +458,13 @@ func (p *Publisher) watch() {
 		}
 		st := p.Status()
 		waiting := st.PendingMessages > 0 || st.PendingCalls > 0
-		if st.Reachable && !waiting && p.lastFail.Load() <= p.lastAck.Load() {
+		// While idle and fine, probe now and then only, so that /readyz
+		// also notices a broker that went away between articles.
+		idle := st.Reachable && !waiting && p.lastFail.Load() <= p.lastAck.Load()
+		if idle && time.Since(lastProbe) < p.opts.IdleProbeInterval {
 			continue
 		}
+		lastProbe = time.Now()
 		ctx, cancel := context.WithTimeout(context.Background(), p.opts.ProbeInterval)
 		err := Ping(ctx, p.conn.Brokers)
 		cancel()
