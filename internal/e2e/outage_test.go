@@ -463,7 +463,11 @@ func TestShutdownDuringOutage(t *testing.T) {
 	done := make(chan error, 1)
 	go func() { done <- first.p.Run(runCtx, true) }()
 	for first.pub.Status().Acked < uint64(len(want)/3+1) {
-		time.Sleep(10 * time.Millisecond)
+		select {
+		case err := <-done:
+			t.Fatalf("the run ended (%v) before the broker could be stopped; slow the site down", err)
+		case <-time.After(10 * time.Millisecond):
+		}
 	}
 	b.Stop()
 	time.Sleep(500 * time.Millisecond)
