@@ -44,8 +44,11 @@ func cmdReplay(ctx context.Context, args []string, stdout, stderr io.Writer) err
 
 Reads the event topics from the offsets matching --since on every partition
 up to the end offsets of the moment it starts (or --until), so it always
-ends. Events come out unchanged. T is RFC 3339 (2026-11-24T08:00:00Z), a
-date (2026-11-24, UTC) or a duration back from now (90m, 24h).
+ends. The window is on the time each message was written to Kafka (its
+timestamp), not the article's date. Events come out unchanged: to a file,
+one JSON value per line; to topics, with their key, value, headers and
+timestamp. T is RFC 3339 (2026-11-24T08:00:00Z), a date (2026-11-24, UTC)
+or a duration back from now (90m, 24h).
 
 flags:`)
 		fs.PrintDefaults()
