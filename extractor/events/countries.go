@@ -186,10 +186,20 @@ func (idx countryIndex) find(toks []token) []mention {
 	var out []mention
 	for i := 0; i < len(toks); i++ {
 		t := toks[i]
-		if t.Punct || !t.Capit {
+		if t.Punct {
 			continue
 		}
 		cands := idx[t.Low]
+		if !t.Capit {
+			// Lower case: only hyphenated compounds ("trans-Pacific").
+			hy := cands[:0:0]
+			for _, e := range cands {
+				if len(e.rest) > 0 && e.rest[0] == "-" {
+					hy = append(hy, e)
+				}
+			}
+			cands = hy
+		}
 		best, bestLen := -1, 0
 		for ci, e := range cands {
 			if e.upper && !t.Upper {

@@ -104,3 +104,18 @@ func TestDbgRead(t *testing.T) {
 		fmt.Printf("readings %+v\n", readTariffs(d, x))
 	}
 }
+
+func TestDbgCue(t *testing.T) {
+	s := os.Getenv("DBGC")
+	if s == "" {
+		t.Skip()
+	}
+	e, _ := New()
+	d := e.analyse(s, time.Time{})
+	for _, x := range d.sents {
+		fmt.Printf("hits %+v\n", x.cueHits())
+		for _, r := range x.Rates() {
+			fmt.Printf("rate %v cs=%d blocked=%q\n", r.Value, clauseStart(x.Low, r.Off), blocked(x, r.Off, r.End, nil))
+		}
+	}
+}

@@ -199,7 +199,8 @@ func readTariffs(d *doc, s *sentence) []tariffReading {
 	rates := tariffRates(s)
 	for i, tr := range rates {
 		classes := allCues
-		if assertedRateRe.MatchString(s.Low[tr.r.End:]) {
+		asserted := assertedRateRe.MatchString(s.Low[tr.r.End:])
+		if asserted {
 			classes = []cueClass{cueCondition, cueQuestion, cueNegation}
 		}
 		// Cues before an earlier rate belong to it: "lower the threatened
@@ -231,11 +232,20 @@ func readTariffs(d *doc, s *sentence) []tariffReading {
 				continue
 			}
 			rd := readTariff(d, s, tr, imp, tgt, guessed)
+			// "hoping to secure cuts to the 25% tariffs Trump has levied":
+			// the rate is in force; the cut is only hoped for.
+			if asserted && blockedAfter(s, tr.r.Off, tr.r.End, nil, from) != "" {
+				rd.deal, rd.eliminated = false, false
+			}
 			// "paying 25% on X, and 10% on Y": a listed rate reads as the
 			// one before it.
 			if n := len(s.tariffs); n > 0 && !rd.skip && coordinated(s, []tariffRate{s.tariffs[n-1].tariffRate}, tr.r) && s.tariffs[n-1].imp == imp {
 				rd.deal = s.tariffs[n-1].deal
 				rd.eliminated = rd.eliminated || s.tariffs[n-1].eliminated
+				// A guessed target follows the listed rate's.
+				if rd.guessed > s.tariffs[n-1].guessed {
+					rd.tgt, rd.guessed = s.tariffs[n-1].tgt, s.tariffs[n-1].guessed
+				}
 			}
 			s.tariffs = append(s.tariffs, rd)
 		}

@@ -544,10 +544,18 @@ func imposerLike(s *sentence, c *mention) bool {
 func productsNear(s *sentence, ti int) string {
 	best, bestDist := "", 1<<30
 	for k := max(0, ti-12); k < len(s.Toks) && k < ti+10; k++ {
-		if !strongTariffWords[s.Toks[k].Low] || s.lowTok(k+1) != "on" || abs(k-ti) >= bestDist {
+		if !strongTariffWords[s.Toks[k].Low] || abs(k-ti) >= bestDist {
 			continue
 		}
-		a := k + 2
+		// "tariffs on X", or "tariffs that Trump has levied on X".
+		on := k + 1
+		for on < len(s.Toks) && on <= k+6 && s.Toks[on].Low != "on" && !s.Toks[on].Punct {
+			on++
+		}
+		if s.lowTok(on) != "on" {
+			continue
+		}
+		a := on + 1
 		b := a
 	scan:
 		for b < len(s.Toks) && b < a+6 {
