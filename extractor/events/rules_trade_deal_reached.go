@@ -155,7 +155,13 @@ func fillDeal(d *doc, s *sentence, r *Rule, m []int) []candidate {
 		}
 		parties = sortedCodes([]string{a, b})
 		conf -= 0.3
-	case len(parties) == 3 && (named || strings.Contains(s.Low, "trilateral") || hyphenChain3(s) || listedWithSubject(s)):
+	case len(parties) == 3 && (named || strings.Contains(s.Low, "trilateral") || hyphenChain3(s)):
+		conf -= 0.1
+	case len(parties) > 2 && subjectPair(s, s.tokAt(vm[0])) != nil:
+		// "The U.S. and Mexico reached a deal" among other countries.
+		parties = subjectPair(s, s.tokAt(vm[0]))
+		conf -= 0.05
+	case len(parties) == 3 && listedWithSubject(s):
 		conf -= 0.1
 	case len(parties) > 2:
 		// Keep the pair joined by a hyphen ("U.S.-Japan deal"), or the
@@ -164,7 +170,7 @@ func fillDeal(d *doc, s *sentence, r *Rule, m []int) []candidate {
 		// one deal.
 		if pair := hyphenPair(s); pair != nil {
 			parties = pair
-		} else if pairs := withPairs(s, s.tokAt(vm[0])); len(pairs) > 0 {
+		} else if pairs := withPairs(d, s, s.tokAt(vm[0])); len(pairs) > 0 {
 			var out []candidate
 			for _, p := range pairs {
 				c := newEvent(schema.TradeDealReached, schema.Fields{Parties: p, Name: dealName(s, m)}, s, r.Name, conf-0.1)
@@ -186,11 +192,32 @@ func fillDeal(d *doc, s *sentence, r *Rule, m []int) []candidate {
 // withPairs returns the deals of "X reached a deal with Y (and Z)": the
 // subject before the verb at token vt, paired with each partner listed
 // after "with".
-func withPairs(s *sentence, vt int) [][]string {
+func withPairs(d *doc, s *sentence, vt int) [][]string {
 	subj := ""
 	for _, c := range s.Countries {
 		if c.Tok < vt {
 			subj = c.Code // the nearest before the verb
+		}
+	}
+	if subj == "" {
+		// "agreements struck with Australia and Japan": the article's
+		// own country made them.
+		var listed []string
+		for k := range s.Countries {
+			c := &s.Countries[k]
+			if c.Tok > vt && (s.lowTok(c.Tok-1) == "with" || s.lowTok(c.Tok-2) == "with") {
+				ms := make([]*mention, len(s.Countries))
+				for i := range s.Countries {
+					ms[i] = &s.Countries[i]
+				}
+				for _, x := range coTargets(s, ms, c) {
+					listed = append(listed, x.Code)
+				}
+				break
+			}
+		}
+		if p := d.partner(listed...); p != "" && d.freq[p] >= 3 {
+			subj = p
 		}
 	}
 	if subj == "" {
@@ -361,3 +388,48 @@ func nearAnyDealNoun(s *sentence, vt int) bool {
 	}
 	return false
 }
+
+// subjectPair returns the two parties written as the subject of the verb
+// at token vt: "The EU and the Mercosur countries have closed ...".
+func subjectPair(s *sentence, vt int) []string {
+	for k := 0; k+1 < len(s.Countries); k++ {
+		a, b := s.Countries[k], s.Countries[k+1]
+		if b.Tok >= vt || a.Code == b.Code {
+			continue
+		}
+		joined := b.Tok > a.End
+		for j := a.End; j < b.Tok; j++ {
+			if w := s.Toks[j].Low; w != "and" && w != "the" {
+				joined = false
+			}
+		}
+		if !joined {
+			continue
+		}
+		// The pair is the subject: only a few words (an apposition in
+		// brackets, "have", "on Friday") between it and the verb.
+		ok := true
+		paren := false
+		for j := b.End; j < vt; j++ {
+			switch s.Toks[j].Text {
+			case "(":
+				paren = true
+			case ")":
+				paren = false
+			default:
+				if !paren && !s.Toks[j].Punct && !subjectGapWords[s.Toks[j].Low] && weekdays[s.Toks[j].Low] == 0 && s.Toks[j].Low != "sunday" {
+					ok = false
+				}
+			}
+		}
+		if ok {
+			return sortedCodes([]string{a.Code, b.Code})
+		}
+	}
+	return nil
+}
+
+// subjectGapWords may stand between a subject and its verb.
+var subjectGapWords = map[string]bool{"have": true, "has": true, "had": true, "on": true, "also": true, "jointly": true,
+	"formally": true, "officially": true, "finally": true, "today": true, "yesterday": true, "countries": true, "now": true,
+	"both": true, "last": true, "week": true, "month": true, "earlier": true}
