@@ -42,6 +42,8 @@ func Compose(doc Document) string {
 type Engine struct {
 	countries countryIndex
 	rules     []Rule
+	keywords  []string // distinct keywords of the rules, by bit
+	kwByByte  [256][]int
 }
 
 // New compiles the rules.
@@ -50,7 +52,61 @@ func New() (*Engine, error) {
 	if err := checkRules(rs); err != nil {
 		return nil, err
 	}
-	return &Engine{countries: newCountryIndex(), rules: rs}, nil
+	e := &Engine{countries: newCountryIndex(), rules: rs}
+	e.indexKeywords()
+	return e, nil
+}
+
+// indexKeywords numbers the distinct keywords of all rules, so that one pass
+// over a sentence tells which rules may fire (see keywordMask).
+func (e *Engine) indexKeywords() {
+	idx := map[string]int{}
+	for i := range e.rules {
+		r := &e.rules[i]
+		if len(r.Keywords) == 0 {
+			r.mask = ^uint64(0)
+			continue
+		}
+		for _, k := range r.Keywords {
+			n, ok := idx[k]
+			if !ok {
+				n = len(e.keywords)
+				idx[k] = n
+				e.keywords = append(e.keywords, k)
+			}
+			if n >= 63 || k == "" {
+				r.mask |= 1 << 63 // overflow bit: always checked
+				continue
+			}
+			r.mask |= 1 << n
+		}
+	}
+	for i, k := range e.keywords {
+		k = strings.TrimLeft(k, " ")
+		e.keywords[i] = k
+		if k != "" {
+			e.kwByByte[k[0]] = append(e.kwByByte[k[0]], i)
+		}
+	}
+}
+
+// keywordMask returns the bits of the keywords that start a word of low
+// (one pass over the sentence; keywords are word beginnings: "postpon",
+// "tariff", "called off").
+func (e *Engine) keywordMask(low string) uint64 {
+	var m uint64
+	for i := 0; i < len(low); i++ {
+		c := low[i]
+		if i > 0 && isLetterByte(low[i-1]) {
+			continue
+		}
+		for _, k := range e.kwByByte[c] {
+			if strings.HasPrefix(low[i:], e.keywords[k]) {
+				m |= uint64(1) << min(k, 63)
+			}
+		}
+	}
+	return m
 }
 
 // Rules returns the names of the rules, in the order they run.
@@ -71,9 +127,10 @@ func (e *Engine) Extract(doc Document) []schema.Event {
 	d := e.analyse(text, doc.Published)
 	var cands []candidate
 	for _, s := range d.sents {
+		present := e.keywordMask(s.Low)
 		for ri := range e.rules {
 			r := &e.rules[ri]
-			if !r.prefilter(s.Low) {
+			if present&r.mask == 0 || !r.prefilterAlso(s.Low) {
 				continue
 			}
 			cands = append(cands, r.apply(d, s)...)

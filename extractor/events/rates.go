@@ -105,7 +105,7 @@ func findRates(s string) []rate {
 	if !words {
 		goto sorted
 	}
-	for _, m := range rateWordRe.FindAllStringSubmatchIndex(s, -1) {
+	for _, m := range windowMatches(rateWordRe, s, percentWordPositions(s), 40, 24) {
 		v, ok := wordNumber(s[m[2]:m[3]])
 		if !ok {
 			continue
@@ -116,6 +116,23 @@ sorted:
 	for i := 1; i < len(out); i++ {
 		for j := i; j > 0 && out[j].Off < out[j-1].Off; j-- {
 			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
+	return out
+}
+
+// percentWordPositions returns where "percent" or "per cent" is written:
+// the number-word pattern runs on a window before each.
+func percentWordPositions(s string) []int {
+	var out []int
+	for _, w := range []string{"percent", "per cent"} {
+		for i := 0; ; {
+			j := strings.Index(s[i:], w)
+			if j < 0 {
+				break
+			}
+			out = append(out, i+j)
+			i += j + len(w)
 		}
 	}
 	return out

@@ -34,6 +34,7 @@ type Rule struct {
 	// them is an anchor (faster than Trigger, which then documents them).
 	TriggerWords []string
 	words        map[string]bool
+	mask         uint64 // bits of Keywords in Engine.keywords
 	// Blockers are the factuality cue classes that cancel an anchor when
 	// they appear in its clause before it (or anywhere, for conditions and
 	// questions). Nil means all of them.
@@ -85,6 +86,11 @@ func checkRules(rs []Rule) error {
 		seen[r.Name] = true
 	}
 	return nil
+}
+
+// prefilterAlso checks the Also keywords (Keywords are checked by mask).
+func (r *Rule) prefilterAlso(low string) bool {
+	return len(r.Also) == 0 || containsAny(low, r.Also...)
 }
 
 func (r *Rule) prefilter(low string) bool {

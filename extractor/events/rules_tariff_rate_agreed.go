@@ -278,11 +278,14 @@ func readTariff(d *doc, s *sentence, tr tariffRate, imp, tgt string, guessed int
 		}
 		near := s.Low[max(own, tr.r.Off-120):min(hardEnd, tr.r.End+60)]
 		// "current", "existing" speak of the rate only right before it.
-		nearNoCurrent := currentRe.ReplaceAllString(near[:max(0, len(near)-(min(hardEnd, tr.r.End+60)-tr.r.Off)-25)], "") + near[max(0, len(near)-(min(hardEnd, tr.r.End+60)-tr.r.Off)-25):]
+		inForceNear := func() bool {
+			cut := max(0, len(near)-(min(hardEnd, tr.r.End+60)-tr.r.Off)-25)
+			return strongInForceRe.MatchString(currentRe.ReplaceAllString(near[:cut], "") + near[cut:])
+		}
 		cut := (tr.prev != nil && *tr.prev > tr.r.Value) || cutRe.MatchString(s.Low[own:tr.r.Off])
 		deal := dealInSentence(s, tr.r.Off, cs, ce)
 		switch {
-		case deal && !cut && strongInForceRe.MatchString(nearNoCurrent):
+		case deal && !cut && inForceNear():
 			deal = false // "the additional 25% tariffs Trump levied", in a sentence about a deal
 		case deal && !cut && despiteDeal(s, tr.r.End, ce):
 			deal = false // "30% tariffs from Aug. 1, despite efforts to reach a deal"
