@@ -285,6 +285,7 @@ func (s *sentence) cueHits() []cueHit {
 			if e.word == "may" && i > 0 && t.Text == "May" {
 				continue
 			}
+
 			s.cues = append(s.cues, cueHit{class: e.class, word: e.word, off: t.Off})
 		}
 	}

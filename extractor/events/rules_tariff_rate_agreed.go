@@ -14,7 +14,7 @@ import (
 var tariffTriggerRe = regexp.MustCompile(`\b(tariffs?|duty|duties|levy|levies|tariffed)\b`)
 
 // dropOwnRe: a partner that agrees to drop its own tariffs (rate 0).
-var dropOwnRe = regexp.MustCompile(`\b(?:(eliminat(?:e|es|ed|ing|ion)|remov(?:e|es|ed|ing|al)|scrap(?:s|ped|ping)?|drop(?:s|ped|ping)?|abolish(?:es|ed|ing)?|lift(?:s|ed|ing)?|waiv(?:e|es|ed|ing)|end(?:s|ed|ing)?|axe[sd]?)\b[^.;]{0,40}\b(?:tariffs?|duties|levies)\b|(?:no|zero)[”"’']?\s+(?:\S+\s+){0,2}?(?:tariffs?|duties|levies)\b|(duty-free|tariff-free)|(exempt(?:ed|ion|s)?)\s+(?:\S+\s+){0,6}?(?:tariffs?|duties|levies)\b)`)
+var dropOwnRe = regexp.MustCompile(`\b(?:(eliminat(?:e|es|ed|ing|ion)|remov(?:e|es|ed|ing|al)|scrap(?:s|ped|ping)?|drop(?:s|ped|ping)?|abolish(?:es|ed|ing)?|lift(?:s|ed|ing)?|waiv(?:e|es|ed|ing)|end(?:s|ed|ing)?|axe[sd]?)\b[^.;]{0,40}\b(?:tariffs?|duties|levies)\b|(?:no|zero)[”"’']?\s+(?:\S+\s+){0,2}?(?:tariffs?|duties|levies)\b|(duty-free|tariff-free)|(exempt(?:ed|ion|s)?)\s+(?:\S+\s+){0,6}?(?:tariffs?|duties|levies)\b|(?:tariffs?|duties|levies)\s+(?:\S+\s+){0,3}?(eliminated|removed|scrapped|abolished|lifted|dropped|waived)\b)`)
 
 func init() {
 	registerRules(Rule{
@@ -162,7 +162,7 @@ var mutualRe = regexp.MustCompile(`\b(zero[- ]for[- ]zero|both sides|each other|
 // official said".
 func speaker(s *sentence, c *mention) bool {
 	switch s.lowTok(c.End) {
-	case "said", "says", "announced", "announces", "told", "stated", "added", "noted":
+	case "said", "says", "told", "stated", "added", "noted":
 		// "China said it will impose ...": the subject reports its own act.
 		n := s.lowTok(c.End + 1)
 		if n == "that" {

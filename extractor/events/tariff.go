@@ -304,7 +304,7 @@ func tariffSides(d *doc, s *sentence, ti int) (imposer string, targets []string,
 		if c == tgt || (tgt != nil && c.Code == tgt.Code) {
 			continue
 		}
-		if imposerLike(s, c) {
+		if imposerLike(s, c) && !speaker(s, c) {
 			if imp == nil || dist(c) < dist(imp) {
 				imp = c
 			}
