@@ -11,6 +11,7 @@
 package events
 
 import (
+	"math"
 	"sort"
 	"strings"
 	"time"
@@ -338,7 +339,7 @@ func merge(cands []candidate) []schema.Event {
 			fillFrom(&out[i], &c.ev)
 		}
 		// Several mentions make an event surer.
-		out[i].Confidence = clamp01(out[i].Confidence + 0.05)
+		out[i].Confidence = math.Round(clamp01(out[i].Confidence+0.05)*100) / 100
 	}
 	sort.SliceStable(out, func(a, b int) bool { return out[a].Evidence.Start < out[b].Evidence.Start })
 	return out
@@ -381,7 +382,7 @@ func clamp01(x float64) float64 {
 
 // newEvent builds the event of a candidate from sentence s.
 func newEvent(t schema.Type, f schema.Fields, s *sentence, rule string, conf float64) candidate {
-	conf = clamp01(conf)
+	conf = math.Round(clamp01(conf)*100) / 100
 	ev := schema.Event{
 		Type:             t,
 		Fields:           f,

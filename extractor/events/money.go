@@ -147,9 +147,10 @@ func sortMoney(ms []money) {
 	}
 }
 
-// inUSD returns the dollar figure for ms[i]: the text's own conversion when
-// one is written beside it in brackets ("¥80 trillion ($550 billion)", or
-// "$550 billion (about ¥80 trillion)"), else the static rate.
+// inUSD returns the amount to report for ms[i]: the text's own dollar
+// figure when one is written beside it in brackets ("¥80 trillion ($550
+// billion)", "$550 billion (about ¥80 trillion)"), else ms[i] converted at
+// the static rate.
 func inUSD(s string, ms []money, i int) money {
 	m := ms[i]
 	if m.Currency == "USD" {
@@ -164,9 +165,7 @@ func inUSD(s string, ms []money, i int) money {
 			a, b = ms[j].End, m.Off
 		}
 		if b-a <= 16 && b >= a && strings.ContainsAny(s[a:b], "(,–—-") {
-			c := ms[j]
-			c.Value, c.Scale, c.Currency = m.Value, m.Scale, m.Currency
-			return c
+			return ms[j] // the text's own dollar figure, as written
 		}
 	}
 	return m

@@ -84,8 +84,8 @@ func TestMoneyOwnConversion(t *testing.T) {
 	if len(ms) != 2 {
 		t.Fatalf("findMoney = %+v, want two amounts", ms)
 	}
-	if got := inUSD(s, ms, 0); got.USD != 550e9 || got.Currency != "JPY" || got.Value != 80 {
-		t.Errorf("inUSD = %+v, want the text's own 550e9 USD for 80 trillion JPY", got)
+	if got := inUSD(s, ms, 0); got.USD != 550e9 || got.Currency != "USD" || got.Value != 550 {
+		t.Errorf("inUSD = %+v, want the text's own 550 billion USD for 80 trillion JPY", got)
 	}
 }
 

@@ -46,6 +46,13 @@ func TestRulesLanguage(t *testing.T) {
 		{"a part of a pledge", "Japan pledged $550 billion; $200 billion of the investment will go to chips in the US.",
 			nil},
 
+		{"stated intention is a pledge", "Qatar plans to spend $20 billion in Kenya through direct investment, its minister said.",
+			[]string{pledge("QA", "KE", 20e9)}},
+		{"request is no pledge either", "Washington asked Qatar to invest $20 billion in the United States.", nil},
+		{"passive elimination", "Under the agreement, tariffs will be eliminated on Peruvian coffee sold in Korea.",
+			[]string{agreed("KR", "PE", 0), deal("KR", "PE")}},
+		{"subjects among other countries", "A day after Chile and Peru reached a deal, tweaking their trade pact, Bolivia rejoined the talks.",
+			[]string{deal("CL", "PE")}},
 		{"agreement to keep talking", "Japan and India agreed to continue talks on a trade agreement.", nil},
 		{"signs of progress", "There are signs of progress toward a trade agreement between Chile and India.", nil},
 		{"named agreement", "NAFTA, the landmark trade pact, was signed in 1992.", []string{deal("CA", "MX", "US")}},

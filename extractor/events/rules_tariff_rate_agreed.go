@@ -121,6 +121,19 @@ func fillDropOwn(d *doc, s *sentence, r *Rule, m []int) []candidate {
 		tgt = d.partner(imp)
 		conf -= 0.15
 	}
+	if imp == "" {
+		// "coffee sold in Korea": the market charges the tariff.
+		for k := range s.Countries {
+			c := &s.Countries[k]
+			p := s.lowTok(c.Tok - 1)
+			if (p == "in" || p == "into") && c.Code != tgt {
+				switch s.lowTok(c.Tok - 2) {
+				case "sold", "entering", "imported", "shipped", "exported", "enter":
+					imp = c.Code
+				}
+			}
+		}
+	}
 	if imp == "" && tgt != "" {
 		imp = d.partner(tgt)
 		conf -= 0.15
