@@ -293,6 +293,15 @@ func (p *Publisher) Message(e *schema.Event) (kafka.Message, error) {
 	if err != nil {
 		return kafka.Message{}, fmt.Errorf("encoding event %s: %w", e.ID, err)
 	}
+	if len(value) > MaxValueBytes {
+		// Only a runaway evidence "sentence" can be this long.
+		c := *e
+		c.Evidence.Sentence = cutUTF8(c.Evidence.Sentence, 4096)
+		if value, err = json.Marshal(&c); err != nil {
+			return kafka.Message{}, fmt.Errorf("encoding event %s: %w", e.ID, err)
+		}
+		p.log.Warn("evidence sentence cut to fit one Kafka message", zap.String("event_id", e.ID), zap.Int("sentence_bytes", len(e.Evidence.Sentence)))
+	}
 	if p.opts.Validate {
 		if err := schema.Validate(value); err != nil {
 			return kafka.Message{}, fmt.Errorf("event %s: %w", e.ID, err)

@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/segmentio/kafka-go"
 
@@ -48,12 +50,47 @@ type DeadLetter struct {
 	FailedAt      time.Time `json:"failed_at"`
 }
 
+// MaxValueBytes bounds the value of one message: kafka-go refuses messages
+// above its 1 MiB batch size at once, and a broker's default
+// message.max.bytes is about the same. An article body too long for it is
+// cut at a paragraph and the cut is recorded in the article's warnings
+// (never silently); an event's evidence sentence too long is cut too.
+// Without this, one oversized record would be retried forever.
+const MaxValueBytes = 900 << 10
+
 // ArticleMessage builds the news.articles message of a: key = canonical URL
 // (the URL when there is none), so compaction keeps the latest version.
 func ArticleMessage(a *schema.Article, fetchedAt time.Time) (kafka.Message, error) {
-	v, err := json.Marshal(StoredArticle{SchemaVersion: schema.Version, Article: *a, FetchedAt: fetchedAt.UTC()})
+	sa := StoredArticle{SchemaVersion: schema.Version, Article: *a, FetchedAt: fetchedAt.UTC()}
+	v, err := json.Marshal(sa)
 	if err != nil {
 		return kafka.Message{}, fmt.Errorf("encoding article %s: %w", a.URL, err)
+	}
+	if len(v) > MaxValueBytes {
+		body := sa.Article.Body
+		escaped, _ := json.Marshal(body)
+		rest := len(v) - len(escaped) + 256 // the other fields and the warning
+		// JSON escaping makes the body longer in the value than in memory:
+		// scale the room left by that ratio, then cut at a paragraph.
+		n := int(float64(MaxValueBytes-rest) * float64(len(body)) / float64(len(escaped)))
+		for ; n > 0; n = n * 9 / 10 {
+			cut := cutUTF8(body, n)
+			if i := strings.LastIndex(cut, "\n\n"); i > len(cut)/2 {
+				cut = cut[:i]
+			}
+			sa.Article.Body = cut
+			sa.Article.Warnings = append(append([]string(nil), a.Warnings...),
+				fmt.Sprintf("body_truncated: %d of %d bytes stored, to fit one Kafka message", len(cut), len(body)))
+			if v, err = json.Marshal(sa); err != nil {
+				return kafka.Message{}, fmt.Errorf("encoding article %s: %w", a.URL, err)
+			}
+			if len(v) <= MaxValueBytes {
+				break
+			}
+		}
+		if len(v) > MaxValueBytes {
+			return kafka.Message{}, fmt.Errorf("article %s: %d bytes even with the body cut", a.URL, len(v))
+		}
 	}
 	key := a.CanonicalURL
 	if key == "" {
@@ -63,6 +100,18 @@ func ArticleMessage(a *schema.Article, fetchedAt time.Time) (kafka.Message, erro
 		{Key: "content-type", Value: []byte("application/json")},
 		{Key: "ce_dataschema", Value: []byte(schema.SchemaID(schema.ArticleSchema))},
 	}}, nil
+}
+
+// cutUTF8 returns the first n bytes of s or fewer, ending at a rune
+// boundary.
+func cutUTF8(s string, n int) string {
+	if n >= len(s) {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }
 
 // PublishArticle writes the article to news.articles, keyed by its
