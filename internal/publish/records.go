@@ -135,6 +135,7 @@ func (p *Publisher) PublishDeadLetter(ctx context.Context, d DeadLetter) error {
 		d.Attempts = 1
 	}
 	d.SchemaVersion = schema.Version
+	d.Message = cutUTF8(d.Message, 16<<10)
 	v, err := json.Marshal(d)
 	if err != nil {
 		return fmt.Errorf("encoding dead letter for %s: %w", d.URL, err)
