@@ -155,7 +155,7 @@ func postprocess(d *doc, evs []schema.Event) []schema.Event {
 		if e.Type == schema.TariffImposed && agreed[schema.Key(e.Type, e.Fields)] {
 			continue
 		}
-		if reversedBetter(evs, i) || companyPledged(evs, i) {
+		if reversedBetter(evs, i, d.retaliation()) || companyPledged(evs, i) {
 			continue
 		}
 		out = append(out, e)
@@ -418,7 +418,7 @@ func trimPhrase(s string) string {
 // reversedBetter reports whether another event of the same type has the
 // sides of evs[i] the other way round and is surer: one side cancels a
 // trip, one side charges a given rate.
-func reversedBetter(evs []schema.Event, i int) bool {
+func reversedBetter(evs []schema.Event, i int, retaliation bool) bool {
 	e := evs[i]
 	for j, o := range evs {
 		if j == i || o.Type != e.Type {
@@ -429,7 +429,8 @@ func reversedBetter(evs []schema.Event, i int) bool {
 		case schema.TripCancelled:
 			rev = o.TravelerCountry == e.DestinationCountry && o.DestinationCountry == e.TravelerCountry
 		case schema.TariffRateAgreed, schema.TariffImposed:
-			rev = o.ImposingCountry == e.TargetCountry && o.TargetCountry == e.ImposingCountry &&
+			// In a tit-for-tat both sides may charge the same rate.
+			rev = !retaliation && o.ImposingCountry == e.TargetCountry && o.TargetCountry == e.ImposingCountry &&
 				e.RatePct != nil && o.RatePct != nil && *e.RatePct == *o.RatePct && *e.RatePct != 0
 		}
 		if rev && (o.Confidence > e.Confidence || (o.Confidence == e.Confidence && j < i)) {
@@ -495,4 +496,15 @@ func fillPrevious(d *doc, evs []schema.Event) {
 			e.PreviousRatePct = schema.Float(best)
 		}
 	}
+}
+
+// retaliation reports whether the article tells of retaliation, where both
+// sides may charge each other the same rate.
+func (d *doc) retaliation() bool {
+	for _, s := range d.sents {
+		if containsAny(s.Low, "retaliat", "countermeasure", "tit-for-tat", "in response to") {
+			return true
+		}
+	}
+	return false
 }

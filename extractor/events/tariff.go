@@ -175,7 +175,7 @@ func isCurrent(s *sentence, ti int) bool {
 
 func nearTariffWord(s *sentence, ti int) bool {
 	tradeRates := -1 // unknown yet
-	for k := max(0, ti-12); k < len(s.Toks) && k <= ti+7; k++ {
+	for k := max(0, ti-12); k < len(s.Toks) && k <= ti+10; k++ {
 		w := s.Toks[k].Low
 		if strongTariffWords[w] {
 			return true
@@ -470,8 +470,8 @@ func targetLike(s *sentence, c *mention) bool {
 	if (c.Kind == kindDemonym || c.Poss || c.Kind == kindName) && goodsWords[next] {
 		// "Japanese goods", "China's exports"; but not "U.S. imports" which
 		// is the importer speaking.
-		if c.Code == "US" && (next == "imports") {
-			return false
+		if next == "imports" && s.lowTok(c.End+1) == "from" {
+			return false // "U.S. imports from Brazil": the importer
 		}
 		return true
 	}
