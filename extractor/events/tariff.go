@@ -228,7 +228,7 @@ func precedingWord(s *sentence, ti, n int, words []string) string {
 // tariffSides reads who imposes the tariff at rate token ti and on whom.
 // guessed reports how many of the two sides were not read from the text.
 func tariffSides(d *doc, s *sentence, ti int) (imposer string, targets []string, guessed int) {
-	if len(s.Countries) == 0 && !allTargetRe.MatchString(s.Low) && !sectorOnly(productsNear(s, ti)) {
+	if onlySources(s) && !allTargetRe.MatchString(s.Low) && !sectorOnly(productsNear(s, ti)) {
 		// "There will be a 100% tariff on rapeseed oil" after "China
 		// said it will impose tariffs on imports from Canada": the sides
 		// of the tariff sentence just before.
@@ -763,3 +763,21 @@ func (d *doc) sidesBefore(i int) (imposer, target string) {
 // chargeVerbs put a rate on goods without naming a tariff ("charges 20% on").
 var chargeVerbs = map[string]bool{"charge": true, "charges": true, "charged": true, "charging": true, "impose": true,
 	"imposes": true, "imposed": true, "imposing": true, "levy": true, "levies": true, "levied": true, "slap": true, "slapped": true}
+
+// onlySources reports whether the sentence names no country but as the
+// source of the news ("according to a statement from China's cabinet").
+func onlySources(s *sentence) bool {
+	for k := range s.Countries {
+		c := &s.Countries[k]
+		src := false
+		for j := max(0, c.Tok-8); j+1 < c.Tok; j++ {
+			if s.Toks[j].Low == "according" && s.Toks[j+1].Low == "to" {
+				src = true
+			}
+		}
+		if !src {
+			return false
+		}
+	}
+	return true
+}
