@@ -356,7 +356,14 @@ func listedWithSubject(s *sentence) bool {
 	for i := range s.Countries {
 		ms[i] = &s.Countries[i]
 	}
-	list := coTargets(s, ms, ms[1])
+	second := 1
+	for second < len(ms) && ms[second].Code == ms[0].Code {
+		second++ // a dateline ("WASHINGTON -") and the subject name one side
+	}
+	if second >= len(ms) {
+		return false
+	}
+	list := coTargets(s, ms, ms[second])
 	codes := map[string]bool{ms[0].Code: true}
 	for _, c := range list {
 		codes[c.Code] = true

@@ -478,6 +478,17 @@ func targetLike(s *sentence, c *mention) bool {
 	if c.Kind == kindName && (next == "will" || next == "would") && (s.lowTok(c.End+1) == "face" || s.lowTok(c.End+1) == "pay") {
 		return true
 	}
+	// "a Japanese delegation secured a 15% tariff": the side that wins a
+	// rate from the other pays it.
+	k0 := c.End
+	switch s.lowTok(k0) {
+	case "delegation", "negotiators", "negotiator", "government", "officials", "team":
+		k0++
+	}
+	switch s.lowTok(k0) {
+	case "secured", "won", "obtained", "got", "negotiated", "clinched", "landed", "wrested":
+		return true
+	}
 	// "Switzerland now faces a 39% tariff", "Japan had been subject to".
 	for k := c.End; k < len(s.Toks) && k < c.End+5; k++ {
 		w := s.Toks[k].Low
