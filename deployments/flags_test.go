@@ -66,11 +66,6 @@ func runFlags(t *testing.T) []string {
 	return flags
 }
 
-// pendingFlags are flags the deployments pass that `run` does not have yet:
-// --shard i/N (the config's shard field, per pod in the StatefulSet).
-// Remove each one as soon as run has it.
-var pendingFlags = []string{"shard"}
-
 // TestDeploymentsUseRealFlags checks that every flag the Dockerfile, the
 // compose file and the StatefulSet pass to `newsevents run` exists.
 func TestDeploymentsUseRealFlags(t *testing.T) {
@@ -99,10 +94,6 @@ func TestDeploymentsUseRealFlags(t *testing.T) {
 			}
 			name, _, _ = strings.Cut(name, "=")
 			if !slices.Contains(have, name) {
-				if slices.Contains(pendingFlags, name) {
-					t.Logf("%s: --%s is pending in newsevents run", where, name)
-					continue
-				}
 				t.Errorf("%s: newsevents run has no flag --%s (it has %v)", where, name, have)
 			}
 		}
