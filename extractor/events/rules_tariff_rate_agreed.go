@@ -271,7 +271,7 @@ func readTariff(d *doc, s *sentence, tr tariffRate, imp, tgt string, guessed int
 	{
 		cs := clauseStart(s.Low, tr.r.Off)
 		ce := clauseEnd(s.Low, tr.r.End)
-		if comparisonRe.MatchString(s.Low[cs:ce]) {
+		if comparisonRe.MatchString(s.Low[cs:ce]) || comparesRe.MatchString(s.Low) {
 			return tariffReading{skip: true} // "the 19% tariff is still higher than the 17% proposed"
 		}
 		if modalAfterRe.MatchString(s.Low[tr.r.End:ce]) {
@@ -369,6 +369,9 @@ var prevAnnouncedRe = regexp.MustCompile(`^\s*(?:\S+\s+){0,2}?(previously|earlie
 
 // comparisonRe marks comparisons of rates, which are not events.
 var comparisonRe = regexp.MustCompile(`\b(higher than|lower than|more than double|compared (?:with|to)|compares (?:with|to)|versus)\b`)
+
+// comparesRe: a sentence built on a comparison of rates.
+var comparesRe = regexp.MustCompile(`\b(compares (?:with|to)|compared (?:with|to) an? average)\b`)
 
 // modalAfterRe: a modal after the rate in its clause makes it hypothetical.
 var modalAfterRe = regexp.MustCompile(`\b(could|might|may|would)\s+(?:\S+\s+)?(result|raise|cost|mean|hurt|add|lead|push|increase|lift)\b`)

@@ -91,7 +91,15 @@ func fillDeal(d *doc, s *sentence, r *Rule, m []int) []candidate {
 		from, participle = nm[len(nm)-1][0], true
 	}
 	if participle {
-		if cue := blockedWithin(s, from, vm[1]); cue != "" {
+		// "we can have the deal completed": a modal just before the noun
+		// phrase still counts.
+		start := from
+		if nt := s.tokAt(from); nt >= 4 {
+			start = s.Toks[nt-4].Off
+		} else if len(s.Toks) > 0 {
+			start = s.Toks[0].Off
+		}
+		if cue := blockedWithin(s, start, vm[1]); cue != "" {
 			return nil
 		}
 	} else if cue := blocked(s, from, vm[1], nil); cue != "" {

@@ -351,7 +351,7 @@ func tariffSides(d *doc, s *sentence, ti int) (imposer string, targets []string,
 	}
 	if target == "" {
 		switch {
-		case allTargetRe.MatchString(s.Low):
+		case allTargetRe.MatchString(s.Low[cs:ce]):
 			target = "*"
 		case sectorOnly(productsNear(s, ti)):
 			// "tariffs on steel" in an article about one partner are
@@ -544,7 +544,7 @@ func imposerLike(s *sentence, c *mention) bool {
 		return true
 	}
 	switch next {
-	case "imposed", "imposes", "will", "would", "has", "had", "slapped", "levied", "set", "raised", "hiked", "agreed", "announced", "cut", "lowered", "reduced", "charges", "charge", "imposing", "is", "increased", "placed", "put", "added", "introduced", "kept", "keeps", "maintains":
+	case "plans", "plan", "planned", "imposed", "imposes", "will", "would", "has", "had", "slapped", "levied", "set", "raised", "hiked", "agreed", "announced", "cut", "lowered", "reduced", "charges", "charge", "imposing", "is", "increased", "placed", "put", "added", "introduced", "kept", "keeps", "maintains":
 		return true
 	}
 	return false
