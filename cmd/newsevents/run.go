@@ -271,12 +271,7 @@ func runPipeline(ctx context.Context, cfg config.Config, f *runFlags, d deps, pr
 			Level:    &d.level,
 			Stopping: ctx.Done(),
 			Checks: []admin.Check{
-				{Name: "broker", Func: func(context.Context) error {
-					if s := pub.Status(); !s.Reachable {
-						return fmt.Errorf("unreachable since %s: %s", s.Since.Format(time.RFC3339), s.LastError)
-					}
-					return nil
-				}},
+				{Name: "broker", Func: pub.Ready},
 				{Name: "state_store", Func: func(context.Context) error { return store.Check() }},
 			},
 			Logger: log.Named("admin"),
