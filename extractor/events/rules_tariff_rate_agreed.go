@@ -241,7 +241,7 @@ func readTariffs(d *doc, s *sentence) []tariffReading {
 		}
 		imp, tgts, guessed := tariffSides(d, s, tr.tok)
 		for _, tgt := range tgts {
-			if imp == "" || tgt == "" || imp == tgt {
+			if imp == "" || tgt == "" || imp == tgt || guessed >= 2 {
 				continue
 			}
 			rd := readTariff(d, s, tr, imp, tgt, guessed)

@@ -13,8 +13,8 @@ import (
 // The best figures reached on ../shared/corpus/dev: raise them as the
 // extractor improves; the test fails when the extractor falls below.
 const (
-	ratchetF1        = 0.855
-	ratchetPrecision = 0.895
+	ratchetF1        = 0.86
+	ratchetPrecision = 0.92
 )
 
 type engine struct{ e *events.Engine }
