@@ -32,7 +32,7 @@ var goodsWords = map[string]bool{
 }
 
 // allWords mark a tariff on every country.
-var allTargetRe = regexp.MustCompile(`\b(all (?:countries|nations|trading partners|imports|foreign|imported)|every (?:country|nation|trading partner)|worldwide|from anywhere|across the board|all sources|baseline|blanket|imports of (?:steel|aluminum|aluminium|copper|lumber|timber|cars|autos|automobiles|trucks|pharmaceuticals|semiconductors|chips|furniture)|(?:steel|aluminum|aluminium|copper|lumber|timber|pharmaceutical|semiconductor|chip|furniture|truck) (?:imports|tariffs?|duties))\b`)
+var allTargetRe = regexp.MustCompile(`\b((?:all|most|nearly all|almost all|dozens of|all of its|all its) (?:countries|nations|trading partners|imports|foreign|imported|economies)|every (?:country|nation|trading partner)|worldwide|from anywhere|across the board|all sources|baseline|blanket|imports of (?:steel|aluminum|aluminium|copper|lumber|timber|cars|autos|automobiles|trucks|pharmaceuticals|semiconductors|chips|furniture)|(?:steel|aluminum|aluminium|copper|lumber|timber|pharmaceutical|semiconductor|chip|furniture|truck) (?:imports|tariffs?|duties))\b`)
 
 // notTariffAfter follow a percentage that is no tariff rate.
 var notTariffAfter = []string{"of ", "reduction", "cut ", "cuts", "increase", "hike", "rise", "decrease", "drop", "jump", "fall", "point", "tariff quota", "tariff-rate quota", "tariff rate quota", "of gdp", "of the", "of its", "of their", "of all", "of total", "of global", "of u", "of us", "of american", "of japanese", "of exports", "of imports", "stake", "share", "growth", "of sales", "of revenue", "of profits", "of the profits", "year-on-year", "year on year", "on the year", "in the first", "in the second", "in the third", "in the fourth", "drop", "decline", "rise", "increase in", "jump", "fall", "of respondents", "of voters", "of americans", "of companies", "of firms", "of consumers", "majority", "ownership", "of shipments", "of which", "chance", "probability", "inflation", "interest", "stake"}
@@ -750,9 +750,9 @@ func (d *doc) imposerPrior(not string) string {
 }
 
 // sidesBefore returns the sides of the nearest tariff statement among the
-// two sentences before sentence i that names both of them.
+// four sentences before sentence i that names both of them.
 func (d *doc) sidesBefore(i int) (imposer, target string) {
-	for k := i - 1; k >= 0 && k >= i-2; k-- {
+	for k := i - 1; k >= 0 && k >= i-4; k-- {
 		p := d.sents[k]
 		if len(p.Countries) == 0 {
 			continue
