@@ -76,8 +76,8 @@ func checkRules(rs []Rule) error {
 		switch {
 		case r.Name == "" || seen[r.Name]:
 			return fmt.Errorf("rule %q: name empty or used twice", r.Name)
-		case !r.Type.IsCore():
-			return fmt.Errorf("rule %q: unknown type %q", r.Name, r.Type)
+		case r.Type == "":
+			return fmt.Errorf("rule %q: no event type", r.Name)
 		case r.Trigger == nil || r.Fill == nil:
 			return fmt.Errorf("rule %q: trigger and fill are required", r.Name)
 		case r.Confidence <= 0 || r.Confidence > 1:
