@@ -684,6 +684,9 @@ func coordinated(s *sentence, out []tariffRate, r rate) bool {
 		return false
 	}
 	between := s.Low[last.End:r.Off]
+	if between == " to " {
+		return true // "taxes of 15 percent to 25 percent": both ends
+	}
 	return len(between) < 60 && !strings.ContainsAny(between, ".;") && (strings.Contains(between, " and ") || strings.Contains(between, ", "))
 }
 
