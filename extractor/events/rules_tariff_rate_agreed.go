@@ -292,8 +292,10 @@ func readTariff(d *doc, s *sentence, tr tariffRate, imp, tgt string, guessed int
 		near := s.Low[max(own, tr.r.Off-120):min(hardEnd, tr.r.End+60)]
 		// "current", "existing" speak of the rate only right before it.
 		inForceNear := func() bool {
-			cut := max(0, len(near)-(min(hardEnd, tr.r.End+60)-tr.r.Off)-25)
-			return strongInForceRe.MatchString(currentRe.ReplaceAllString(near[:cut], "") + near[cut:])
+			if currentRe.MatchString(s.Low[max(own, tr.r.Off-25):tr.r.Off]) {
+				return true // "the current 27.5%"
+			}
+			return strongInForceRe.MatchString(currentRe.ReplaceAllString(near, ""))
 		}
 		cut := (tr.prev != nil && *tr.prev > tr.r.Value) || cutRe.MatchString(s.Low[own:tr.r.Off])
 		deal := dealInSentence(s, tr.r.Off, cs, ce)
