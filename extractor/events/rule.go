@@ -184,10 +184,10 @@ const (
 // cues are matched on word boundaries in the lower-cased clause before the
 // anchor. They are data: widen them here, not in the rules.
 var cues = map[cueClass][]string{
-	cueCondition: {"if", "unless", "once the", "once it", "once they", "had believed", "had thought", "had expected", "had hoped", "provided that", "in the event", "as long as", "in case"},
+	cueCondition: {"if", "unless", "failure to", "failing to", "absent a", "once the", "once it", "once they", "had believed", "had thought", "had expected", "had hoped", "provided that", "in the event", "as long as", "in case"},
 	cueThreat:    {"threat", "threaten", "threatened", "threatening", "threatens", "warned", "warns", "warning", "vowed to retaliate", "ultimatum"},
 	cueRequest:   {"urge", "urged", "urges", "urging", "demand", "demanded", "demands", "demanding", "called on", "calls on", "call on", "called for", "calls for", "call for", "asked", "asks", "asking", "ask", "pressed", "pressing", "press", "pushed for", "pushing for", "push for", "wants", "want", "wanted", "seek", "seeks", "seeking", "sought", "request", "requested", "proposed", "proposes", "proposal", "insisted", "insists", "negotiating to", "lobbying", "in a bid", "bid to", "seeking to", "trying to", "efforts to", "effort to"},
-	cueModal:     {"could", "can", "may", "might", "considering", "considers", "consider", "weighing", "mulling", "expected to", "likely to", "likely", "possible", "possibly", "potential", "hope", "hopes", "hoping", "hoped", "aim", "aims", "aiming", "would like", "prepared to", "ready to", "forecast", "predicted", "predicts", "speculation", "rumored", "rumoured", "should", "would result", "would mean", "failure to", "preparing to", "prepares to", "prepared to", "poised to", "believed", "believe", "believes", "had hoped", "thought"},
+	cueModal:     {"could", "can", "may", "might", "considering", "considers", "consider", "weighing", "mulling", "expected to", "likely to", "likely", "possible", "possibly", "potential", "hope", "hopes", "hoping", "hoped", "aim", "aims", "aiming", "would like", "prepared to", "ready to", "forecast", "predicted", "predicts", "speculation", "rumored", "rumoured", "should", "would mean", "preparing to", "prepares to", "prepared to", "poised to", "believed", "believe", "believes", "had hoped", "thought"},
 	cueNegation:  {"not", "n't", "never", "no", "denied", "denies", "deny", "rejected", "refused", "without", "nor", "neither", "failed to", "yet to", "instead of", "rather than", "nothing"},
 }
 
