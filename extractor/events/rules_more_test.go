@@ -36,6 +36,8 @@ func TestRulesLanguage(t *testing.T) {
 			[]string{deal("CA", "EU"), agreed("CA", "EU", 0), agreed("EU", "CA", 0)}},
 		{"exemption in a deal", "Under the new trade agreement, Vietnam is exempted from US tariffs on coffee.",
 			[]string{agreed("US", "VN", 0), deal("US", "VN")}},
+		{"the other way", "Chile and Korea signed a trade deal. It ends tariffs on Korean cars sold in Chile. Tariffs on goods going the other way, such as copper, will also be axed.",
+			[]string{deal("CL", "KR"), agreed("CL", "KR", 0), agreed("KR", "CL", 0)}},
 		{"unilateral removal is not labelled", "Brazil removed its tariffs on imported solar panels last year.", nil},
 
 		{"summit host", "Peru, which was due to host a summit with China and Japan in May, said on Monday the summit was cancelled.",

@@ -14,7 +14,7 @@ import (
 var tariffTriggerRe = regexp.MustCompile(`\b(tariffs?|duty|duties|levy|levies|tariffed)\b`)
 
 // dropOwnRe: a partner that agrees to drop its own tariffs (rate 0).
-var dropOwnRe = regexp.MustCompile(`\b(?:(eliminat(?:e|es|ed|ing|ion)|remov(?:e|es|ed|ing|al)|scrap(?:s|ped|ping)?|drop(?:s|ped|ping)?|abolish(?:es|ed|ing)?|lift(?:s|ed|ing)?|waiv(?:e|es|ed|ing)|end(?:s|ed|ing)?|axe[sd]?)\b[^.;]{0,40}\b(?:tariffs?|duties|levies)\b|(?:no|zero)[”"’']?\s+(?:\S+\s+){0,2}?(?:tariffs?|duties|levies)\b|(duty-free|tariff-free)|(exempt(?:ed|ion|s)?)\s+(?:\S+\s+){0,6}?(?:tariffs?|duties|levies)\b|(?:tariffs?|duties|levies)\s+(?:\S+\s+){0,3}?(eliminated|removed|scrapped|abolished|lifted|dropped|waived)\b)`)
+var dropOwnRe = regexp.MustCompile(`\b(?:(eliminat(?:e|es|ed|ing|ion)|remov(?:e|es|ed|ing|al)|scrap(?:s|ped|ping)?|drop(?:s|ped|ping)?|abolish(?:es|ed|ing)?|lift(?:s|ed|ing)?|waiv(?:e|es|ed|ing)|end(?:s|ed|ing)?|axe[sd]?)\b[^.;]{0,40}\b(?:tariffs?|duties|levies)\b|(?:no|zero)[”"’']?\s+(?:\S+\s+){0,2}?(?:tariffs?|duties|levies)\b|(duty-free|tariff-free)|(exempt(?:ed|ion|s)?)\s+(?:\S+\s+){0,6}?(?:tariffs?|duties|levies)\b|(?:tariffs?|duties|levies)\s+(?:\S+\s+){0,14}?(eliminated|removed|scrapped|abolished|lifted|dropped|waived|axed|ended)\b)`)
 
 func init() {
 	registerRules(Rule{
@@ -30,7 +30,7 @@ func init() {
 	}, Rule{
 		Name:       "tariff_rate_agreed/drop-own-tariffs",
 		Type:       schema.TariffRateAgreed,
-		Keywords:   []string{"eliminat", "remov", "scrap", "drop", "abolish", "zero", " no ", "lift", "waiv", "end", "axe", "duty-free", "tariff-free", "exempt"},
+		Keywords:   []string{"eliminat", "remov", "scrap", "drop", "abolish", "zero", " no ", "lift", "waiv", "end", "axe", "duty-free", "tariff-free", "exempt", "tariff"},
 		Also:       []string{"tariff", "dut"},
 		Window:     80,
 		Trigger:    dropOwnRe,
@@ -59,6 +59,23 @@ func fillDropOwn(d *doc, s *sentence, r *Rule, m []int) []candidate {
 	ti := s.tokAt(at)
 	conf := r.Confidence
 	prod := productsNear(s, ti)
+	// "Tariffs on goods coming the other way will also be axed": the
+	// elimination of the sentence before, reversed.
+	if len(s.Countries) == 0 && containsAny(s.Low, "the other way", "other direction", "in the opposite direction") && s.Index > 0 {
+		for k := s.Index - 1; k >= 0 && k >= s.Index-2; k-- {
+			p := d.sents[k]
+			if dm := dropOwnRe.FindStringSubmatchIndex(p.Low); dm != nil {
+				var out []candidate
+				for _, c := range fillDropOwn(d, p, r, dm) {
+					f := c.ev.Fields
+					f.ImposingCountry, f.TargetCountry, f.Products = f.TargetCountry, f.ImposingCountry, prod
+					out = append(out, newEvent(schema.TariffRateAgreed, f, s, r.Name, conf-0.1))
+				}
+				return out
+			}
+		}
+		return nil
+	}
 	// "91% of EU exports to Mercosur, and 92% of Mercosur exports to the
 	// EU": each market drops its tariffs on the exporter's goods.
 	if pairs := exportPairs(s, -1); len(pairs) > 0 {

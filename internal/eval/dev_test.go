@@ -13,7 +13,7 @@ import (
 // The best figures reached on ../shared/corpus/dev: raise them as the
 // extractor improves; the test fails when the extractor falls below.
 const (
-	ratchetF1        = 0.875
+	ratchetF1        = 0.88
 	ratchetPrecision = 0.92
 )
 
