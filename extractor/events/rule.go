@@ -121,12 +121,16 @@ func (r *Rule) matches(low string) [][]int {
 	}
 	var pos []int
 	for _, k := range r.Keywords {
+		k = strings.TrimLeft(k, " ")
 		for i := 0; ; {
 			j := strings.Index(low[i:], k)
 			if j < 0 {
 				break
 			}
-			pos = append(pos, i+j)
+			// Keywords begin words (see keywordMask).
+			if at := i + j; at == 0 || !isLetterByte(low[at-1]) {
+				pos = append(pos, at)
+			}
 			i += j + len(k)
 		}
 	}

@@ -30,7 +30,7 @@ func init() {
 	}, Rule{
 		Name:       "tariff_rate_agreed/drop-own-tariffs",
 		Type:       schema.TariffRateAgreed,
-		Keywords:   []string{"eliminat", "remov", "scrap", "drop", "abolish", "zero", " no ", "lift", "waiv", "end", "axe", "duty-free", "tariff-free", "exempt", "tariff"},
+		Keywords:   []string{"eliminat", "remov", "scrap", "drop", "abolish", "zero", " no ", "lift", "waiv", "end", "axe", "duty-free", "tariff-free", "exempt"},
 		Also:       []string{"tariff", "dut"},
 		Window:     80,
 		Trigger:    dropOwnRe,
