@@ -44,9 +44,10 @@ var (
 func findDates(s string, pub time.Time) []dateMention {
 	low := lowerASCII(s)
 	var out []dateMention
-	hasMonth := false
+	// Where month names are written: the patterns run on windows there.
+	var monthPos []int
 	for _, m := range monthPrefixes {
-		for i := 0; !hasMonth; {
+		for i := 0; ; {
 			j := strings.Index(low[i:], m)
 			if j < 0 {
 				break
@@ -59,15 +60,13 @@ func findDates(s string, pub time.Time) []dateMention {
 					w++
 				}
 				if _, ok := months[low[j:w]]; ok {
-					hasMonth = true
+					monthPos = append(monthPos, j)
 				}
 			}
 			i = j + 1
 		}
-		if hasMonth {
-			break
-		}
 	}
+	hasMonth := len(monthPos) > 0
 	hasRel := strings.Contains(low, "day") || strings.Contains(low, "week") || strings.Contains(low, "month")
 	if !hasMonth && !hasRel {
 		return nil
@@ -83,7 +82,7 @@ func findDates(s string, pub time.Time) []dateMention {
 	if !hasMonth {
 		goto relative
 	}
-	for _, m := range dateMDYRe.FindAllStringSubmatchIndex(low, -1) {
+	for _, m := range windowMatches(dateMDYRe, low, monthPos, 8, 30) {
 		mon := months[strings.TrimSuffix(low[m[2]:m[3]], ".")]
 		day, _ := strconv.Atoi(low[m[4]:m[5]])
 		if day < 1 || day > 31 {
@@ -93,7 +92,7 @@ func findDates(s string, pub time.Time) []dateMention {
 			out = append(out, dateMention{Date: d, Off: m[0], End: m[1]})
 		}
 	}
-	for _, m := range dateDMYRe.FindAllStringSubmatchIndex(low, -1) {
+	for _, m := range windowMatches(dateDMYRe, low, monthPos, 12, 30) {
 		if taken(m[0], m[1]) {
 			continue
 		}
@@ -106,7 +105,7 @@ func findDates(s string, pub time.Time) []dateMention {
 			out = append(out, dateMention{Date: d, Off: m[0], End: m[1]})
 		}
 	}
-	for _, m := range dateMonthRe.FindAllStringSubmatchIndex(low, -1) {
+	for _, m := range windowMatches(dateMonthRe, low, monthPos, 24, 20) {
 		if taken(m[0], m[1]) {
 			continue
 		}

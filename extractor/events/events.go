@@ -210,8 +210,9 @@ type doc struct {
 	imposers map[string]int
 	// threats holds the rates threatened or in force before a deal, by
 	// "imposer|target"; see fillPrevious.
-	threats map[string][]float64
-	eng     *Engine
+	threats    map[string][]float64
+	retaliates int8 // 0 unknown, 1 yes, -1 no; see retaliation
+	eng        *Engine
 }
 
 // sentence is one sentence with what the normalisers found in it.
@@ -501,10 +502,14 @@ func fillPrevious(d *doc, evs []schema.Event) {
 // retaliation reports whether the article tells of retaliation, where both
 // sides may charge each other the same rate.
 func (d *doc) retaliation() bool {
-	for _, s := range d.sents {
-		if containsAny(s.Low, "retaliat", "countermeasure", "tit-for-tat", "in response to") {
-			return true
+	if d.retaliates == 0 {
+		d.retaliates = -1
+		for _, s := range d.sents {
+			if containsAny(s.Low, "retaliat", "countermeasure", "tit-for-tat", "in response to") {
+				d.retaliates = 1
+				break
+			}
 		}
 	}
-	return false
+	return d.retaliates > 0
 }
