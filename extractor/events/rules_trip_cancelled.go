@@ -125,11 +125,13 @@ func fillTrip(d *doc, s *sentence, r *Rule, m []int) []candidate {
 			break
 		}
 	}
+	withDest := false
 	if dest == "" {
 		for k := range s.Countries {
 			c := &s.Countries[k]
 			if s.lowTok(c.Tok-1) == "with" || (s.lowTok(c.Tok-1) == "the" && s.lowTok(c.Tok-2) == "with") {
 				dest, destM = c.Code, c
+				withDest = true
 				conf -= 0.1
 				break
 			}
@@ -171,6 +173,11 @@ func fillTrip(d *doc, s *sentence, r *Rule, m []int) []candidate {
 	}
 	if (noun == "talks" || noun == "meeting" || noun == "meetings" || noun == "summit") && destM == nil {
 		conf -= 0.1
+	}
+	// "her meeting with Trump is postponed": a meeting with a person, no
+	// place, may be no trip at all.
+	if withDest && destM != nil && destM.Kind == kindPerson && (noun == "meeting" || noun == "meetings" || noun == "talks") {
+		return nil
 	}
 	if (noun == "negotiations" || noun == "round") && (destM == nil || destM.Kind != kindCapital) {
 		return nil // a round of talks is a trip only where it is held abroad
