@@ -60,6 +60,10 @@ func fillInvestment(d *doc, s *sentence, r *Rule, m []int) []candidate {
 	if rest := strings.TrimLeft(s.Low[s.Money()[best].End:], " "); strings.HasPrefix(rest, "of the") || strings.HasPrefix(rest, "of which") || strings.HasPrefix(rest, "of that") {
 		return nil // "$24 billion of the investment": a part of a pledge
 	}
+	// "$US550bn ($836bn)": the bracketed figure converts the one before.
+	if ms := s.Money(); best > 0 && ms[best].Off-ms[best-1].End <= 3 && strings.Contains(s.Text[ms[best-1].End:ms[best].Off], "(") {
+		best--
+	}
 	mo := inUSD(s.Text, s.Money(), best)
 	if mo.USD < 1e8 {
 		return nil // pledges of interest are in the hundreds of millions and up
@@ -305,7 +309,15 @@ func goodsTarget(s *sentence, c *mention) bool {
 	if p == "the" {
 		p = s.lowTok(c.Tok - 2)
 	}
-	return p == "on" || ((c.Kind == kindDemonym || c.Poss) && goodsWords[s.lowTok(c.End)])
+	if p == "on" {
+		// "tariffs on Korea", not "alignment on China".
+		for k := max(0, c.Tok-5); k < c.Tok; k++ {
+			if strongTariffWords[s.Toks[k].Low] {
+				return true
+			}
+		}
+	}
+	return (c.Kind == kindDemonym || c.Poss) && goodsWords[s.lowTok(c.End)]
 }
 
 // headlineVerbs are capitalised verbs of headlines that precede the

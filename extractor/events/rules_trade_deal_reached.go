@@ -165,6 +165,15 @@ func fillDeal(d *doc, s *sentence, r *Rule, m []int) []candidate {
 		conf -= 0.3
 	case len(parties) == 3 && (named || strings.Contains(s.Low, "trilateral") || hyphenChain3(s)):
 		conf -= 0.1
+	case len(parties) > 2 && strings.HasSuffix(s.Low[m[2]:m[3]], "s") && len(withPairs(d, s, s.tokAt(vm[0]))) > 1:
+		// "agreements with the Philippines and Japan": one deal each.
+		var out []candidate
+		for _, p := range withPairs(d, s, s.tokAt(vm[0])) {
+			c := newEvent(schema.TradeDealReached, schema.Fields{Parties: p, Name: dealName(s, m)}, s, r.Name, conf-0.1)
+			c.ev.OccurredOn = occurred(s, vm[0])
+			out = append(out, c)
+		}
+		return out
 	case len(parties) > 2 && subjectPair(s, s.tokAt(vm[0])) != nil:
 		// "The U.S. and Mexico reached a deal" among other countries.
 		parties = subjectPair(s, s.tokAt(vm[0]))
