@@ -430,6 +430,12 @@ func reversedBetter(evs []schema.Event, i int, retaliation bool) bool {
 		case schema.TripCancelled:
 			rev = o.TravelerCountry == e.DestinationCountry && o.DestinationCountry == e.TravelerCountry
 		case schema.TariffRateAgreed, schema.TariffImposed:
+			// A rate on every country has one author.
+			if e.TargetCountry == "*" && o.TargetCountry == "*" && o.ImposingCountry != e.ImposingCountry &&
+				e.RatePct != nil && o.RatePct != nil && *e.RatePct == *o.RatePct {
+				rev = true
+				break
+			}
 			// In a tit-for-tat both sides may charge the same rate.
 			rev = !retaliation && o.ImposingCountry == e.TargetCountry && o.TargetCountry == e.ImposingCountry &&
 				e.RatePct != nil && o.RatePct != nil && *e.RatePct == *o.RatePct && *e.RatePct != 0

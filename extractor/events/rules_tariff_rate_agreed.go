@@ -237,7 +237,7 @@ func readTariffs(d *doc, s *sentence) []tariffReading {
 		// 25% tariff to 15%" threatens the 25%, not the 15%.
 		from := -1
 		for _, o := range s.Rates() {
-			if o.End <= tr.r.Off && strings.Contains(s.Low[o.End:tr.r.Off], " to ") && tr.r.Off-o.End < 60 {
+			if o.End <= tr.r.Off && toNextRateRe.MatchString(s.Low[o.End:tr.r.Off]) && tr.r.Off-o.End < 60 {
 				from = o.End
 			}
 		}
@@ -382,6 +382,9 @@ func fillTariff(d *doc, s *sentence, r *Rule, agreed bool) []candidate {
 	}
 	return out
 }
+
+// toNextRateRe: the text between two rates of one change, "25% ... to".
+var toNextRateRe = regexp.MustCompile(`\bto (?:a |the |about |around |just )?$`)
 
 // prevAnnouncedRe: a previous rate said to have been set before.
 var prevAnnouncedRe = regexp.MustCompile(`^\s*(?:\S+\s+){0,2}?(previously|earlier|already)\s+(announced|imposed|set|levied|in place)\b`)
