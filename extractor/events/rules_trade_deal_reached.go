@@ -254,7 +254,14 @@ func withPairs(d *doc, s *sentence, vt int) [][]string {
 		for i := range s.Countries {
 			ms[i] = &s.Countries[i]
 		}
-		for _, x := range coTargets(s, ms, c) {
+		list := coTargets(s, ms, c)
+		// "with Brazil, Argentina and two other nations": a bloc left
+		// unnamed; the pairs would be wrong.
+		last := list[len(list)-1]
+		if s.lowTok(last.End) == "and" && (s.Toks[min(last.End+1, len(s.Toks)-1)].Number || numberWordsRe.MatchString(s.lowTok(last.End+1))) && s.lowTok(last.End+2) == "other" {
+			return nil
+		}
+		for _, x := range list {
 			if x.Code != subj {
 				out = append(out, sortedCodes([]string{subj, x.Code}))
 			}
@@ -263,6 +270,8 @@ func withPairs(d *doc, s *sentence, vt int) [][]string {
 	}
 	return out
 }
+
+var numberWordsRe = regexp.MustCompile(`^(two|three|four|five|six|seven|eight|nine|ten|several|some|many)$`)
 
 // hyphenPair returns the two codes of "U.S.-Japan" or "EU-Mercosur".
 func hyphenPair(s *sentence) []string {

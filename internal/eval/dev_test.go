@@ -13,8 +13,8 @@ import (
 // The best figures reached on ../shared/corpus/dev: raise them as the
 // extractor improves; the test fails when the extractor falls below.
 const (
-	ratchetF1        = 0.885
-	ratchetPrecision = 0.93
+	ratchetF1        = 0.89
+	ratchetPrecision = 0.94
 )
 
 type engine struct{ e *events.Engine }
