@@ -258,7 +258,7 @@ func readTariffs(d *doc, s *sentence) []tariffReading {
 		}
 		imp, tgts, guessed := tariffSides(d, s, tr.tok)
 		for _, tgt := range tgts {
-			if imp == "" || tgt == "" || imp == tgt || guessed >= 2 {
+			if imp == "" || tgt == "" || imp == tgt {
 				continue
 			}
 			rd := readTariff(d, s, tr, imp, tgt, guessed)
@@ -269,13 +269,17 @@ func readTariffs(d *doc, s *sentence) []tariffReading {
 			}
 			// "paying 25% on X, and 10% on Y": a listed rate reads as the
 			// one before it.
-			if n := len(s.tariffs); n > 0 && !rd.skip && coordinated(s, []tariffRate{s.tariffs[n-1].tariffRate}, tr.r) && s.tariffs[n-1].imp == imp {
+			if n := len(s.tariffs); n > 0 && !rd.skip && !s.tariffs[n-1].skip && coordinated(s, []tariffRate{s.tariffs[n-1].tariffRate}, tr.r) && (s.tariffs[n-1].imp == imp || guessed > 0) {
 				rd.deal = s.tariffs[n-1].deal
 				rd.eliminated = rd.eliminated || s.tariffs[n-1].eliminated
 				// A guessed target follows the listed rate's.
 				if rd.guessed > s.tariffs[n-1].guessed {
-					rd.tgt, rd.guessed = s.tariffs[n-1].tgt, s.tariffs[n-1].guessed
+					rd.imp, rd.tgt, rd.guessed = s.tariffs[n-1].imp, s.tariffs[n-1].tgt, s.tariffs[n-1].guessed
 				}
+			}
+			// With neither side read from the text, there is no event.
+			if rd.guessed >= 2 {
+				rd.skip = true
 			}
 			s.tariffs = append(s.tariffs, rd)
 		}
