@@ -289,6 +289,10 @@ func (s *sentence) cueHits() []cueHit {
 			if e.word == "may" && i > 0 && t.Text == "May" {
 				continue
 			}
+			// "carried out its earlier threat to slap 10% tariffs": done.
+			if e.class == cueThreat && carriedOut(toks, i) {
+				continue
+			}
 
 			s.cues = append(s.cues, cueHit{class: e.class, word: e.word, off: t.Off})
 		}
@@ -435,4 +439,16 @@ func cueClassOf(w string) cueClass {
 		}
 	}
 	return 0
+}
+
+// carriedOut reports whether the threat at token i was carried out ("made
+// good on its threat", "carried out the earlier threat").
+func carriedOut(toks []token, i int) bool {
+	for k := i - 1; k >= 0 && k >= i-4; k-- {
+		switch toks[k].Low {
+		case "carried", "made", "followed", "delivered", "acted", "executed", "implemented":
+			return true
+		}
+	}
+	return false
 }
