@@ -365,7 +365,7 @@ func tariffSides(d *doc, s *sentence, ti int) (imposer string, targets []string,
 			}
 			if p := d.partner(imposer, "US"); p != "" && !otherTargets && d.freq[p] >= 3 && d.hasDeal("US", p) {
 				target = p
-				guessed++
+				// the article is about a deal with p: a strong hint, not a guess
 			} else {
 				target = "*"
 			}

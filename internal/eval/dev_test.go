@@ -13,8 +13,8 @@ import (
 // The best figures reached on ../shared/corpus/dev: raise them as the
 // extractor improves; the test fails when the extractor falls below.
 const (
-	ratchetF1        = 0.895
-	ratchetPrecision = 0.945
+	ratchetF1        = 0.90
+	ratchetPrecision = 0.95
 )
 
 type engine struct{ e *events.Engine }
