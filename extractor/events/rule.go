@@ -182,21 +182,23 @@ const (
 	cueThreat                        // threatened, warned
 	cueRequest                       // urged, demanded, asked, called for
 	cueModal                         // could, may, might, considering, expected to
-	cueNegation                      // not, never, denied, no
+	cueNegation                      // not, never, no
+	cueDenial                        // denied, rejected: reach over "that" clauses
 )
 
 // cues are matched on word boundaries in the lower-cased clause before the
 // anchor. They are data: widen them here, not in the rules.
 var cues = map[cueClass][]string{
+	cueDenial:    {"denied", "denies", "deny", "denying", "rejected", "rejects", "dismissed", "dismisses", "refuted", "false"},
 	cueCondition: {"if", "unless", "failure to", "failing to", "absent a", "once the", "once it", "once they", "had believed", "had thought", "had expected", "had hoped", "provided that", "in the event", "as long as", "in case"},
 	cueThreat:    {"threat", "threaten", "threatened", "threatening", "threatens", "warned", "warns", "warning", "vowed to retaliate", "ultimatum"},
 	cueRequest:   {"urge", "urged", "urges", "urging", "demand", "demanded", "demands", "demanding", "called on", "calls on", "call on", "called for", "calls for", "call for", "asked", "asks", "asking", "ask", "pressed", "pressing", "press", "pushed for", "pushing for", "push for", "wants", "want", "wanted", "seek", "seeks", "seeking", "sought", "request", "requested", "insisted", "insists", "negotiating to", "lobbying", "in a bid", "bid to", "seeking to", "trying to", "efforts to", "effort to"},
 	cueModal:     {"could", "can", "may", "might", "considering", "considers", "consider", "weighing", "mulling", "expected to", "likely to", "likely", "possible", "possibly", "potential", "hope", "hopes", "hoping", "hoped", "aim", "aims", "aiming", "would like", "prepared to", "ready to", "forecast", "predicted", "predicts", "speculation", "rumored", "rumoured", "should", "would mean", "preparing to", "prepares to", "prepared to", "poised to", "believed", "believe", "believes", "had hoped", "thought"},
-	cueNegation:  {"not", "n't", "never", "no", "denied", "denies", "deny", "rejected", "refused", "without", "nor", "neither", "failed to", "yet to", "instead of", "rather than", "nothing"},
+	cueNegation:  {"not", "n't", "never", "no", "refused", "without", "nor", "neither", "failed to", "yet to", "instead of", "rather than", "nothing"},
 }
 
 // allCues is the default set of blockers.
-var allCues = []cueClass{cueCondition, cueQuestion, cueThreat, cueRequest, cueModal, cueNegation}
+var allCues = []cueClass{cueCondition, cueQuestion, cueThreat, cueRequest, cueModal, cueNegation, cueDenial}
 
 // clauseBreaks end the clause an anchor belongs to, looking backwards.
 var clauseBreaks = []string{";", " following ", ", despite ", " but ", " while ", " whereas ", " although ", " though ", " — ", " – ", " after ", " before ", " since ", ", as ", " when ", " which ", " who ", " that ", ", and ", " said ", " says ", "said ", ": "}
@@ -242,7 +244,7 @@ func blockedAfter(s *sentence, a, b int, classes []cueClass, from int) string {
 			if h.class != c {
 				continue
 			}
-			if c == cueCondition || (h.off >= cs && h.off+len(h.word) <= b) {
+			if c == cueCondition || (h.off >= cs && h.off+len(h.word) <= b) || (c == cueDenial && h.off < a) {
 				return h.word
 			}
 		}
@@ -312,7 +314,7 @@ var cueIndex = buildCueIndex()
 
 func buildCueIndex() map[string][]cueEntry {
 	idx := map[string][]cueEntry{}
-	for _, c := range []cueClass{cueCondition, cueThreat, cueRequest, cueModal, cueNegation} {
+	for _, c := range []cueClass{cueCondition, cueThreat, cueRequest, cueModal, cueNegation, cueDenial} {
 		for _, w := range cues[c] {
 			if w == "n't" {
 				continue

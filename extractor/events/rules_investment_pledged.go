@@ -27,7 +27,7 @@ func init() {
 		Keywords:     []string{"invest"},
 		Trigger:      investRe,
 		TriggerWords: []string{"invest", "invests", "invested", "investing", "investment", "investments", "investor", "investors"},
-		Blockers:     []cueClass{cueCondition, cueQuestion, cueRequest, cueModal, cueNegation},
+		Blockers:     []cueClass{cueCondition, cueQuestion, cueRequest, cueModal, cueNegation, cueDenial},
 		Confidence:   0.8,
 		Once:         true,
 		Fill:         fillInvestment,
@@ -222,6 +222,10 @@ func companyInvestor(s *sentence, end int) string {
 				return t.Text
 			}
 		}
+	}
+	// "Taiwan's TSMC said it will invest": the company after its country.
+	if c := s.countryAt(i); c != nil && c.Poss && c.End < len(s.Toks) && s.Toks[c.End].Capit && s.countryAt(c.End) == nil {
+		i = c.End
 	}
 	t := s.Toks[i]
 	if t.Punct || !t.Capit || notNames[t.Low] || roleWords[t.Low] || s.countryAt(i) != nil || sentenceStarters[t.Low] {

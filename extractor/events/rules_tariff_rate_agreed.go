@@ -34,7 +34,7 @@ func init() {
 		Also:       []string{"tariff", "dut"},
 		Window:     80,
 		Trigger:    dropOwnRe,
-		Blockers:   []cueClass{cueCondition, cueQuestion, cueThreat, cueRequest, cueModal},
+		Blockers:   []cueClass{cueCondition, cueQuestion, cueThreat, cueRequest, cueModal, cueDenial},
 		Once:       true,
 		Confidence: 0.6,
 		Fill:       fillDropOwn,
@@ -231,7 +231,7 @@ func readTariffs(d *doc, s *sentence) []tariffReading {
 		classes := allCues
 		asserted := assertedRateRe.MatchString(s.Low[tr.r.End:])
 		if asserted {
-			classes = []cueClass{cueCondition, cueQuestion, cueNegation}
+			classes = []cueClass{cueCondition, cueQuestion, cueNegation, cueDenial}
 		}
 		// Cues before an earlier rate belong to it: "lower the threatened
 		// 25% tariff to 15%" threatens the 25%, not the 15%.

@@ -27,7 +27,7 @@ func init() {
 		Type:       schema.TripCancelled,
 		Keywords:   []string{"cancel", "called off", "calls off", "call off", "calling off", "called-off", "scrap", "postpon", "delay", "put off", "pushed back", "pushes back", "push back", "reschedul", "shelve", "axed"},
 		Trigger:    tripVerbRe,
-		Blockers:   []cueClass{cueCondition, cueQuestion, cueThreat, cueModal, cueNegation},
+		Blockers:   []cueClass{cueCondition, cueQuestion, cueThreat, cueModal, cueNegation, cueDenial},
 		Confidence: 0.85,
 		Fill:       fillTrip,
 	})
