@@ -102,6 +102,9 @@ func TestRates(t *testing.T) {
 		{"from 25% to 15%", []float64{25, 15}},
 		{"an additional 25%", []float64{25}},
 		{"no percentage at all", nil},
+		{"a 25pc levy", []float64{25}},
+		{"a 30-percent duty", []float64{30}},
+		{"cut to zero", []float64{0}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.give, func(t *testing.T) {

@@ -24,9 +24,9 @@ func init() {
 	registerRules(Rule{
 		Name:         "investment_pledged/pledge-amount",
 		Type:         schema.InvestmentPledged,
-		Keywords:     []string{"invest"},
+		Keywords:     []string{"invest", "spend"},
 		Trigger:      investRe,
-		TriggerWords: []string{"invest", "invests", "invested", "investing", "investment", "investments", "investor", "investors"},
+		TriggerWords: []string{"invest", "invests", "invested", "investing", "investment", "investments", "investor", "investors", "spend", "spending"},
 		Blockers:     []cueClass{cueCondition, cueQuestion, cueRequest, cueModal, cueNegation, cueDenial},
 		Confidence:   0.8,
 		Once:         true,

@@ -309,7 +309,7 @@ func dealName(s *sentence, m []int) string {
 // in an article about a merger or a ceasefire is not a trade deal).
 func (d *doc) aboutTrade() bool {
 	for _, s := range d.sents {
-		if strings.Contains(s.Low, "trade") || strings.Contains(s.Low, "tariff") || strings.Contains(s.Low, "fta") || strings.Contains(s.Low, "export") || strings.Contains(s.Low, "import") {
+		if containsAny(s.Low, "trade", "tariff", "fta", "export", "import", "comprehensive economic partnership", "cepa", "customs union") {
 			return true
 		}
 	}
