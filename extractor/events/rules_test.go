@@ -74,6 +74,8 @@ func TestRules(t *testing.T) {
 		{"conditional threat", "If talks fail, the US will impose a 30% tariff on Mexican goods.", nil},
 		{"threat", "Trump threatened a 25% tariff on Canadian lumber.", nil},
 		{"average is no event", "The average US tariff on imports is 17%.", nil},
+		{"average further back", "The average tariff on EU goods entering the US is now 17%, economists estimate.", nil},
+		{"prediction is no event", "Analysts expect Washington to lower tariffs on Indian goods to 20% once a deal is signed.", nil},
 		{"question", "Will Japan face a 25% tariff on its cars?", nil},
 
 		// investment_pledged

@@ -75,7 +75,7 @@ func tariffRates(s *sentence) []tariffRate {
 		if ti > 0 && strongTariffWords[s.Toks[ti-1].Low] && precedingWord(s, ti-1, 3, []string{"cut", "cuts", "raise", "raises", "hike", "hikes", "lower", "lowers", "slash", "slashes"}) != "" {
 			continue // "to cut China tariffs 10%": a change, not a rate
 		}
-		if precedingWord(s, ti, 8, []string{"average", "averaged", "averaging", "effective"}) != "" {
+		if precedingWord(s, ti, 8, []string{"average", "averaged", "averaging", "effective"}) != "" || averageRe.MatchString(s.Low[clauseStart(s.Low, r.Off):r.Off]) {
 			continue // averages and effective rates are not events
 		}
 		if k := precedingWord(s, ti, 3, notTariffBefore); k != "" {
@@ -795,3 +795,6 @@ func onlySources(s *sentence) bool {
 	}
 	return true
 }
+
+// averageRe marks averages and effective rates anywhere in the clause.
+var averageRe = regexp.MustCompile(`\b(average|averaged|averaging|effective (?:tariff )?rate|weighted)\b`)
