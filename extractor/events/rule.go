@@ -244,7 +244,8 @@ func blockedAfter(s *sentence, a, b int, classes []cueClass, from int) string {
 			if h.class != c {
 				continue
 			}
-			if c == cueCondition || (h.off >= cs && h.off+len(h.word) <= b) || (c == cueDenial && h.off < a) {
+			// Cues inside the anchor are part of it ("no longer travel").
+			if c == cueCondition || (h.off >= cs && h.off+len(h.word) <= b && (h.off < a || h.off >= b)) || (c == cueDenial && h.off < a) {
 				return h.word
 			}
 		}

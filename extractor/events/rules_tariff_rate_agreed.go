@@ -334,6 +334,9 @@ func readTariff(d *doc, s *sentence, tr tariffRate, imp, tgt string, guessed int
 		if tr.prev != nil && *tr.prev < tr.r.Value {
 			deal = false // a raise is never agreed
 		}
+		if !deal && suspendedRe.MatchString(tail(s.Low[cs:tr.r.Off], 40)) {
+			return tariffReading{skip: true} // "suspended its 24% tariff": not in force, not labelled
+		}
 		elim := deal && (eliminateRe.MatchString(tail(s.Low[cs:tr.r.Off], 80)) || afterRemovedRe.MatchString(s.Low[tr.r.End:]))
 		return tariffReading{tariffRate: tr, imp: imp, tgt: tgt, guessed: guessed, deal: deal, eliminated: elim}
 	}
@@ -392,6 +395,9 @@ var toNextRateRe = regexp.MustCompile(`\bto (?:a |the |about |around |just )?$`)
 
 // prevAnnouncedRe: a previous rate said to have been set before.
 var prevAnnouncedRe = regexp.MustCompile(`^\s*(?:\S+\s+){0,2}?(previously|earlier|already)\s+(announced|imposed|set|levied|in place)\b`)
+
+// suspendedRe: a rate suspended or removed by its author.
+var suspendedRe = regexp.MustCompile(`\b(suspend\w*|paus\w*|lift\w*|remov\w*|scrap\w*|drop\w*|waiv\w*|withdr\w*|revok\w*|rescind\w*)\s+(?:\S+\s+){0,3}$`)
 
 // comparisonRe marks comparisons of rates, which are not events.
 var comparisonRe = regexp.MustCompile(`\b(higher than|lower than|more than double|compared (?:with|to)|compares (?:with|to)|versus)\b`)

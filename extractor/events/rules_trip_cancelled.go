@@ -11,7 +11,7 @@ import (
 // abroad is called off or postponed.
 
 var (
-	tripVerbRe = regexp.MustCompile(`\b(cancel(?:l?ed|s|l?ing|lation)?|call(?:ed|s|ing)? off|scrap(?:ped|s|ping)?|postpone(?:d|s|ment)?|postponing|delay(?:ed|s)?|put off|push(?:ed|es)? back|rescheduled?|shelved?|axed|called-off)\b`)
+	tripVerbRe = regexp.MustCompile(`\b(no longer (?:travel|visit|attend|go|make the trip)|cancel(?:l?ed|s|l?ing|lation)?|call(?:ed|s|ing)? off|scrap(?:ped|s|ping)?|postpone(?:d|s|ment)?|postponing|delay(?:ed|s)?|put off|push(?:ed|es)? back|rescheduled?|shelved?|axed|called-off)\b`)
 	tripNounRe = regexp.MustCompile(`\b(trip|trips|visit|visits|visiting|travel|travels|tour|journey|flight|mission|talks|meeting|meetings|summit|delegation|voyage|going|negotiations|round)\b`)
 	// tripNouns are the words of tripNounRe, looked up by token.
 	tripNouns = map[string]bool{"trip": true, "trips": true, "visit": true, "visits": true, "visiting": true, "travel": true,
@@ -25,7 +25,7 @@ func init() {
 	registerRules(Rule{
 		Name:       "trip_cancelled/verb-trip",
 		Type:       schema.TripCancelled,
-		Keywords:   []string{"cancel", "called off", "calls off", "call off", "calling off", "called-off", "scrap", "postpon", "delay", "put off", "pushed back", "pushes back", "push back", "reschedul", "shelve", "axed"},
+		Keywords:   []string{"no longer", "cancel", "called off", "calls off", "call off", "calling off", "called-off", "scrap", "postpon", "delay", "put off", "pushed back", "pushes back", "push back", "reschedul", "shelve", "axed"},
 		Trigger:    tripVerbRe,
 		Blockers:   []cueClass{cueCondition, cueQuestion, cueThreat, cueModal, cueNegation, cueDenial},
 		Confidence: 0.85,
