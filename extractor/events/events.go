@@ -267,16 +267,21 @@ func (e *Engine) analyse(text string, pub time.Time) *doc {
 	for i, sp := range splitSentences(text) {
 		s := &sentence{Text: text[sp.Start:sp.End], Start: sp.Start, End: sp.End, pub: pub, Index: i}
 		s.Low = lowerASCII(s.Text)
-		s.Toks = tokenize(s.Text)
+		s.Toks = tokenizeLow(s.Text, s.Low)
 		s.Countries = e.countries.find(s.Toks)
 		// Repeated sentences (a headline echoed, a lede repeated below a
 		// photo) count once for the country frequencies.
 		if !seenLow[s.Low] {
 			seenLow[s.Low] = true
-			seen := map[string]bool{}
-			for _, m := range s.Countries {
-				if !seen[m.Code] {
-					seen[m.Code] = true
+			for k, m := range s.Countries {
+				dup := false
+				for _, o := range s.Countries[:k] {
+					if o.Code == m.Code {
+						dup = true
+						break
+					}
+				}
+				if !dup {
 					d.freq[m.Code]++
 				}
 			}

@@ -162,7 +162,11 @@ type token struct {
 // tokenize splits s into words and punctuation marks. Words keep inner
 // periods of abbreviations (U.S.), hyphens split words ("U.S.-Japan" gives
 // "U.S.", "-", "Japan").
-func tokenize(s string) []token {
+func tokenize(s string) []token { return tokenizeLow(s, "") }
+
+// tokenizeLow is tokenize with lowerASCII(s) given (or ""), so that the
+// lower-case forms of ASCII words are slices of it, not new strings.
+func tokenizeLow(s, lowS string) []token {
 	toks := make([]token, 0, len(s)/5)
 	i := 0
 	for i < len(s) {
@@ -213,7 +217,7 @@ func tokenize(s string) []token {
 				t.Poss = true
 				j += 4
 			}
-			fillToken(&t)
+			fillToken(&t, lowS)
 			toks = append(toks, t)
 			i = j
 		case unicode.IsSpace(r):
@@ -229,7 +233,7 @@ func tokenize(s string) []token {
 func isDigitByte(c byte) bool  { return c >= '0' && c <= '9' }
 func isLetterByte(c byte) bool { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80 }
 
-func fillToken(t *token) {
+func fillToken(t *token, lowS string) {
 	low := t.Text
 	ascii := true
 	hasUpper := false
@@ -246,6 +250,8 @@ func fillToken(t *token) {
 	switch {
 	case !ascii:
 		low = strings.ToLower(low)
+	case hasUpper && lowS != "":
+		low = lowS[t.Off:t.End]
 	case hasUpper:
 		low = lowerASCII(low)
 	}
