@@ -235,6 +235,8 @@ type sentence struct {
 	tariffsDone bool
 	cues        []cueHit // see cueHits
 	cuesDone    bool
+	brk         []span // clause breaks; see breaks
+	breaksDone  bool
 }
 
 // Rates returns the percentages of the sentence, computed on first use.

@@ -232,7 +232,7 @@ func blockedAfter(s *sentence, a, b int, classes []cueClass, from int) string {
 	if len(hits) == 0 && !strings.Contains(low, "?") {
 		return ""
 	}
-	cs := max(clauseStart(low, a), from)
+	cs := max(s.clauseStart(a), from)
 	for _, c := range classes {
 		if c == cueQuestion {
 			if strings.HasSuffix(strings.TrimRight(low, " \"”’'"), "?") {
@@ -454,4 +454,46 @@ func carriedOut(toks []token, i int) bool {
 		}
 	}
 	return false
+}
+
+// clauseStart is clauseStart for the sentence, from the clause breaks found
+// once (see breaks).
+func (s *sentence) clauseStart(i int) int {
+	start := 0
+	for _, b := range s.breaks() {
+		if b.End <= i && b.End > start {
+			start = b.End
+		}
+	}
+	return start
+}
+
+// clauseEnd is clauseEnd for the sentence.
+func (s *sentence) clauseEnd(i int) int {
+	end := len(s.Low)
+	for _, b := range s.breaks() {
+		if b.Start >= i && b.Start < end {
+			end = b.Start
+		}
+	}
+	return end
+}
+
+// breaks returns the spans of the clause breaks of the sentence.
+func (s *sentence) breaks() []span {
+	if s.breaksDone {
+		return s.brk
+	}
+	s.breaksDone = true
+	for _, b := range clauseBreaks {
+		for i := 0; ; {
+			j := strings.Index(s.Low[i:], b)
+			if j < 0 {
+				break
+			}
+			s.brk = append(s.brk, span{i + j, i + j + len(b)})
+			i += j + 1
+		}
+	}
+	return s.brk
 }

@@ -49,7 +49,7 @@ func fillDropOwn(d *doc, s *sentence, r *Rule, m []int) []candidate {
 		return nil
 	}
 	at := m[0]
-	cs, ce := clauseStart(s.Low, at), clauseEnd(s.Low, m[1])
+	cs, ce := s.clauseStart(at), s.clauseEnd(m[1])
 	// A rate cut to a stated rate is read by the rate rules.
 	for _, tr := range tariffRates(s) {
 		if tr.r.Off >= cs && tr.r.Off < ce && tr.r.Value > 0 {
@@ -290,8 +290,8 @@ func readTariffs(d *doc, s *sentence) []tariffReading {
 // readTariff decides whether the rate tr between imp and tgt was agreed.
 func readTariff(d *doc, s *sentence, tr tariffRate, imp, tgt string, guessed int) tariffReading {
 	{
-		cs := clauseStart(s.Low, tr.r.Off)
-		ce := clauseEnd(s.Low, tr.r.End)
+		cs := s.clauseStart(tr.r.Off)
+		ce := s.clauseEnd(tr.r.End)
 		if comparisonRe.MatchString(s.Low[cs:ce]) || comparesRe.MatchString(s.Low) {
 			return tariffReading{skip: true} // "the 19% tariff is still higher than the 17% proposed"
 		}
@@ -419,7 +419,7 @@ func despiteDeal(s *sentence, end, ce int) bool {
 	if i < 0 {
 		return false
 	}
-	return !containsAny(s.Low[clauseStart(s.Low, end):end], dealContextWords...)
+	return !containsAny(s.Low[s.clauseStart(end):end], dealContextWords...)
 }
 
 // currentRe: words that mark a rate in force only when right before it.

@@ -75,7 +75,7 @@ func tariffRates(s *sentence) []tariffRate {
 		if ti > 0 && strongTariffWords[s.Toks[ti-1].Low] && precedingWord(s, ti-1, 3, []string{"cut", "cuts", "raise", "raises", "hike", "hikes", "lower", "lowers", "slash", "slashes"}) != "" {
 			continue // "to cut China tariffs 10%": a change, not a rate
 		}
-		if precedingWord(s, ti, 8, []string{"average", "averaged", "averaging", "effective"}) != "" || averageRe.MatchString(s.Low[clauseStart(s.Low, r.Off):r.Off]) {
+		if precedingWord(s, ti, 8, []string{"average", "averaged", "averaging", "effective"}) != "" || averageRe.MatchString(s.Low[s.clauseStart(r.Off):r.Off]) {
 			continue // averages and effective rates are not events
 		}
 		if k := precedingWord(s, ti, 3, notTariffBefore); k != "" {
@@ -240,7 +240,7 @@ func tariffSides(d *doc, s *sentence, ti int) (imposer string, targets []string,
 	// The countries of the rate's clause speak for it; the whole sentence
 	// only when the clause names none.
 	off := s.Toks[min(ti, len(s.Toks)-1)].Off
-	cs, ce := clauseStart(s.Low, off), clauseEnd(s.Low, off)
+	cs, ce := s.clauseStart(off), s.clauseEnd(off)
 	var ms []*mention
 	for k := range s.Countries {
 		c := &s.Countries[k]
