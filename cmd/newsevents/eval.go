@@ -9,6 +9,7 @@ import (
 	"os"
 
 	"github.com/newsevents/newsevents/extractor"
+	"github.com/newsevents/newsevents/extractor/events"
 	"github.com/newsevents/newsevents/internal/eval"
 )
 
@@ -51,7 +52,12 @@ func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		bw = bufio.NewWriter(f)
 		pw = bw
 	}
-	rep, err := eval.Run(ctx, x, recs, pw)
+	// The engine alone locates the sentences behind missed events.
+	loc, err := events.New()
+	if err != nil {
+		return err
+	}
+	rep, err := eval.RunWith(ctx, x, loc, recs, pw)
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/newsevents/newsevents/extractor/events"
@@ -16,6 +17,12 @@ import (
 // (extractor.Extractor).
 type Extractor interface {
 	Text(doc events.Document) []schema.Event
+}
+
+// Locator finds the sentence behind a missed event, for error reports
+// (*events.Engine implements it).
+type Locator interface {
+	Locate(doc events.Document, t schema.Type, f schema.Fields) (schema.Evidence, bool)
 }
 
 // Report is the result of one evaluation.
@@ -59,6 +66,12 @@ type PredictedEvent struct {
 // record to predictions (when not nil) and scores the records that carry
 // gold events.
 func Run(ctx context.Context, x Extractor, recs []Record, predictions io.Writer) (*Report, error) {
+	return RunWith(ctx, x, nil, recs, predictions)
+}
+
+// RunWith is Run with a Locator that finds the sentence behind each false
+// negative (nil: "missed").
+func RunWith(ctx context.Context, x Extractor, loc Locator, recs []Record, predictions io.Writer) (*Report, error) {
 	rep := &Report{PerType: map[schema.Type]Counts{}}
 	for _, t := range schema.CoreTypes() {
 		rep.PerType[t] = Counts{}
@@ -93,12 +106,12 @@ func Run(ctx context.Context, x Extractor, recs []Record, predictions io.Writer)
 		}
 		rep.HasGold = true
 		rep.Labelled++
-		rep.score(rec, pe)
+		rep.score(rec, pe, loc)
 	}
 	return rep, nil
 }
 
-func (rep *Report) score(rec *Record, pe []PredictedEvent) {
+func (rep *Report) score(rec *Record, pe []PredictedEvent, loc Locator) {
 	gold := make([]Identity, len(rec.Events))
 	for i, g := range rec.Events {
 		gold[i] = Identity{Type: g.Type, Fields: g.Fields}
@@ -118,7 +131,13 @@ func (rep *Report) score(rec *Record, pe []PredictedEvent) {
 		c := rep.PerType[gold[g].Type]
 		c.FN++
 		rep.PerType[gold[g].Type] = c
-		rep.Errors = append(rep.Errors, Error{ID: rec.ID, Kind: "FN", Event: describe(gold[g]), Sentence: "missed"})
+		sentence := "missed"
+		if loc != nil {
+			if ev, ok := loc.Locate(rec.Document(), gold[g].Type, gold[g].Fields); ok {
+				sentence = "missed; nearest sentence: " + strconv.Quote(ev.Sentence)
+			}
+		}
+		rep.Errors = append(rep.Errors, Error{ID: rec.ID, Kind: "FN", Event: describe(gold[g]), Sentence: sentence})
 	}
 	for _, k := range fp {
 		c := rep.PerType[pred[k].Type]

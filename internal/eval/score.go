@@ -1,6 +1,7 @@
 package eval
 
 import (
+	"encoding/json"
 	"math"
 	"strings"
 
@@ -14,6 +15,30 @@ type Counts struct {
 	FP int `json:"fp"`
 	FN int `json:"fn"`
 }
+
+// MarshalJSON writes the counts with their precision, recall and F1.
+func (c Counts) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		TP        int     `json:"tp"`
+		FP        int     `json:"fp"`
+		FN        int     `json:"fn"`
+		Precision float64 `json:"precision"`
+		Recall    float64 `json:"recall"`
+		F1        float64 `json:"f1"`
+	}{c.TP, c.FP, c.FN, round3(c.Precision()), round3(c.Recall()), round3(c.F1())})
+}
+
+// UnmarshalJSON reads the counts written by MarshalJSON.
+func (c *Counts) UnmarshalJSON(b []byte) error {
+	var v struct{ TP, FP, FN int }
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*c = Counts{TP: v.TP, FP: v.FP, FN: v.FN}
+	return nil
+}
+
+func round3(x float64) float64 { return math.Round(x*1000) / 1000 }
 
 // Precision is TP/(TP+FP), or 0 when nothing was predicted.
 func (c Counts) Precision() float64 { return ratio(c.TP, c.TP+c.FP) }
@@ -43,6 +68,15 @@ func ratio(a, b int) float64 {
 type Accuracy struct {
 	Right int `json:"right"`
 	Total int `json:"total"`
+}
+
+// MarshalJSON writes the accuracy with its value.
+func (a Accuracy) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Right    int     `json:"right"`
+		Total    int     `json:"total"`
+		Accuracy float64 `json:"accuracy"`
+	}{a.Right, a.Total, round3(a.Value())})
 }
 
 // Value is Right/Total, or 0 when nothing was scored.
