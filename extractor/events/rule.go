@@ -395,6 +395,11 @@ func (s *sentence) codesIn(a, b int) []string {
 func occurred(s *sentence, a int) string {
 	best, bestDist := "", 1<<30
 	for _, dm := range s.Dates() {
+		// "from July 1", "starting Aug. 1": when it takes effect, not when
+		// it happened.
+		if fromDateRe.MatchString(tail(s.Low[:dm.Off], 16)) {
+			continue
+		}
 		dist := dm.Off - a
 		if dist < 0 {
 			dist = -dist
@@ -497,3 +502,6 @@ func (s *sentence) breaks() []span {
 	}
 	return s.brk
 }
+
+// fromDateRe precedes a date from which something applies.
+var fromDateRe = regexp.MustCompile(`\b(from|starting|beginning|effective|as of|until|by)\s+(?:on\s+)?$`)
