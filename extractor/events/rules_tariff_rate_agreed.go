@@ -193,12 +193,21 @@ var mutualRe = regexp.MustCompile(`\b(zero[- ]for[- ]zero|both sides|each other|
 func speaker(s *sentence, c *mention) bool {
 	switch s.lowTok(c.End) {
 	case "said", "says", "told", "stated", "added", "noted":
-		// "China said it will impose ...": the subject reports its own act.
-		n := s.lowTok(c.End + 1)
-		if n == "that" {
-			n = s.lowTok(c.End + 2)
+		// "China said (on Tuesday) it will impose ...": the subject
+		// reports its own act.
+		for k := c.End + 1; k < len(s.Toks) && k <= c.End+5; k++ {
+			switch s.Toks[k].Low {
+			case "it", "they", "its":
+				return false
+			case "that", "on", "in", "last", "this", "late", "early", "earlier", "week", "month":
+				continue
+			}
+			if weekdays[s.Toks[k].Low] != 0 || s.Toks[k].Low == "sunday" {
+				continue
+			}
+			break
 		}
-		return n != "it" && n != "they" && n != "its"
+		return true
 	case "official", "officials", "spokesperson", "spokesman", "spokeswoman", "source", "sources", "diplomat", "diplomats", "lawmaker", "lawmakers":
 		for k := c.End + 1; k < len(s.Toks) && k <= c.End+3; k++ {
 			if w := s.Toks[k].Low; w == "said" || w == "says" || w == "say" || w == "told" {

@@ -125,3 +125,28 @@ func TestEventFields(t *testing.T) {
 		t.Errorf("confidence %v rule %q version %q", ev.Confidence, ev.Rule, ev.ExtractorVersion)
 	}
 }
+
+func TestEventDates(t *testing.T) {
+	e, _ := New()
+	tests := []struct {
+		name          string
+		give          string
+		wantOccurred  string
+		wantEffective string
+	}{
+		{"effective date is not the occurrence", "Canada said on Tuesday it will impose a 25 per cent surtax on US steel from July 1.", "2025-08-26", "2025-07-01"},
+		{"weekday before publication", "China imposed a 10% tariff on American soybeans on Monday.", "2025-08-25", ""},
+		{"month only", "Japan and the US reached a trade deal in July.", "2025-07-01", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			evs := e.Extract(Document{Text: tt.give, Published: pub})
+			if len(evs) != 1 {
+				t.Fatalf("got %d events, want 1: %+v", len(evs), evs)
+			}
+			if evs[0].OccurredOn != tt.wantOccurred || evs[0].EffectiveDate != tt.wantEffective {
+				t.Errorf("occurred %q effective %q, want %q %q", evs[0].OccurredOn, evs[0].EffectiveDate, tt.wantOccurred, tt.wantEffective)
+			}
+		})
+	}
+}

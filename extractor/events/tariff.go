@@ -600,8 +600,9 @@ var dealContextWords = []string{"deal", "agree", "pact", "framework", "accord", 
 // dealContextRe marks a tariff rate set by an agreement.
 var dealContextRe = regexp.MustCompile(`\b(deal|deals|agreement|agreements|agreed|agree|agrees|pact|framework|accord|negotiated|memorandum|truce|handshake|understandings?|consensus|bargain)\b`)
 
-// effectiveRe finds the date a tariff takes effect.
-var effectiveRe = regexp.MustCompile(`\b(starting|from|effective|beginning|as of|take effect|takes effect|took effect|went into effect|go into effect|goes into effect|come into force|came into force|kick in|kicks in|kicked in|on)\b`)
+// effectiveRe precedes the date a tariff takes effect: "from Aug. 1",
+// "taking effect on July 9".
+var effectiveRe = regexp.MustCompile(`\b(starting|from|effective|beginning|as of|(?:takes?|taking|took) effect|(?:goes?|going|went) into effect|(?:comes?|coming|came) into force|kicks? in|kicked in)\s+(?:on\s+)?$`)
 
 // effectiveDate returns the date after an effect cue in s.
 func effectiveDate(s *sentence) string {
@@ -609,10 +610,7 @@ func effectiveDate(s *sentence) string {
 		if dm.Month {
 			continue
 		}
-		before := s.Low[max(0, dm.Off-30):dm.Off]
-		if m := effectiveRe.FindAllStringIndex(before, -1); m != nil && !strings.HasSuffix(strings.TrimSpace(before), "on") {
-			return ymd(dm.Date)
-		} else if m != nil && strings.Contains(s.Low, "effect") {
+		if effectiveRe.MatchString(tail(s.Low[:dm.Off], 30)) {
 			return ymd(dm.Date)
 		}
 	}
