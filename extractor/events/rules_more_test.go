@@ -41,6 +41,7 @@ func TestRulesLanguage(t *testing.T) {
 			[]string{pledge("Orbitex", "US", 50e9)}},
 		{"no longer travel", "The Philippine president will no longer travel to Washington next month, officials said.", []string{trip("PH", "US")}},
 		{"suspended rate", "China suspended its 24% additional tariff on US goods for 90 days but kept a 10% rate.", []string{imposed("CN", "US", 10)}},
+		{"made in a country", "The new duties, of up to 45%, apply to electric vehicles made in China, Brussels said.", []string{imposed("EU", "CN", 45)}},
 		{"comparison is no event", "The 18% tariff on Thai goods is still higher than the 10% charged on Malaysian goods.", nil},
 		{"change is no rate", "Trump agreed a deal with Xi to cut China tariffs 10% on soybeans.", []string{deal("CN", "US")}},
 		{"exports to a market", "The agreement removes tariffs on 95% of Chilean exports to the EU and on 90% of EU exports to Chile.",

@@ -104,6 +104,10 @@ func fillDropOwn(d *doc, s *sentence, r *Rule, m []int) []candidate {
 		if c.Tok > ti && tgt == "" && c.Kind != kindPerson && (targetLike(s, c) || goodsTarget(s, c)) {
 			tgt = c.Code
 		}
+		// "let US rice enter tariff-free": the goods come first.
+		if c.Tok < ti && tgt == "" && strings.Contains(s.Low[m[0]:m[1]], "free") && goodsTarget(s, c) {
+			tgt = c.Code
+		}
 	}
 	// "Korea is exempted from U.S. tariffs": the subject is the target.
 	if len(m) >= 8 && m[6] >= 0 {

@@ -422,6 +422,19 @@ func targetLike(s *sentence, c *mention) bool {
 	if p1 == "the" {
 		p1 = s.lowTok(c.Tok - 2)
 	}
+	// "vehicles made in China", "goods originating in Vietnam".
+	if p1 == "in" {
+		switch s.lowTok(c.Tok - 2) {
+		case "made", "produced", "manufactured", "originating", "assembled", "grown":
+			return true
+		}
+		if s.lowTok(c.Tok-2) == "the" {
+			switch s.lowTok(c.Tok - 3) {
+			case "made", "produced", "manufactured", "originating", "assembled", "grown":
+				return true
+			}
+		}
+	}
 	if p1 == "from" {
 		// "imports from Brazil", but not "oil purchases from Russia".
 		k := c.Tok - 2
