@@ -122,7 +122,7 @@ func fillDeal(d *doc, s *sentence, r *Rule, m []int) []candidate {
 	// between the joining country and the bloc.
 	vtok := s.tokAt(vm[0])
 	for ji, t := range s.Toks {
-		if !strings.HasPrefix(t.Low, "join") && t.Low != "accession" || ji < vtok || ji-vtok > 8 {
+		if !strings.HasPrefix(t.Low, "join") && t.Low != "accession" && !strings.HasPrefix(t.Low, "acced") || ji < vtok || ji-vtok > 8 {
 			continue
 		}
 		subj, bloc := "", ""
@@ -353,6 +353,8 @@ func dealVerbs(s *sentence) [][]int {
 				end = s.Toks[i+1].End
 			}
 			out = append(out, []int{t.Off, end})
+		case (t.Low == "joined" || t.Low == "joins" || t.Low == "acceded" || t.Low == "accedes" || t.Low == "join" && s.lowTok(i-1) == "to" && containsAny(s.Low, "became", "formally", "officially")) && hasBloc(s):
+			out = append(out, []int{t.Off, t.End}) // accession to a trade bloc
 		case t.Low == "hammered" && s.lowTok(i+1) == "out", t.Low == "in" && s.lowTok(i+1) == "principle",
 			t.Low == "into" && s.lowTok(i+1) == "force", t.Low == "conclusion" && s.lowTok(i+1) == "of":
 			out = append(out, []int{t.Off, s.Toks[i+1].End})
@@ -466,3 +468,13 @@ func subjectPair(s *sentence, vt int) []string {
 var subjectGapWords = map[string]bool{"have": true, "has": true, "had": true, "on": true, "also": true, "jointly": true,
 	"formally": true, "officially": true, "finally": true, "today": true, "yesterday": true, "countries": true, "now": true,
 	"both": true, "last": true, "week": true, "month": true, "earlier": true}
+
+// hasBloc reports whether s names a trade bloc (CPTPP, EFTA, Mercosur...).
+func hasBloc(s *sentence) bool {
+	for _, c := range s.Countries {
+		if len(c.Code) > 2 && c.Code != "EU" {
+			return true
+		}
+	}
+	return false
+}
