@@ -93,21 +93,6 @@ func (r *Rule) prefilterAlso(low string) bool {
 	return len(r.Also) == 0 || containsAny(low, r.Also...)
 }
 
-func (r *Rule) prefilter(low string) bool {
-	if len(r.Also) > 0 && !containsAny(low, r.Also...) {
-		return false
-	}
-	if len(r.Keywords) == 0 {
-		return true
-	}
-	for _, k := range r.Keywords {
-		if strings.Contains(low, k) {
-			return true
-		}
-	}
-	return false
-}
-
 // triggerWindow is how far around a keyword the trigger is looked for.
 // Every trigger match contains one of the rule's keywords, so the trigger
 // runs on these windows only: a regexp scan of short strings is much

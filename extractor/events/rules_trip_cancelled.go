@@ -12,8 +12,7 @@ import (
 
 var (
 	tripVerbRe = regexp.MustCompile(`\b(no longer (?:travel|visit|attend|go|make the trip)|cancel(?:l?ed|s|l?ing|lation)?|call(?:ed|s|ing)? off|scrap(?:ped|s|ping)?|postpone(?:d|s|ment)?|postponing|delay(?:ed|s)?|put off|push(?:ed|es)? back|rescheduled?|shelved?|axed|called-off)\b`)
-	tripNounRe = regexp.MustCompile(`\b(trip|trips|visit|visits|visiting|travel|travels|tour|journey|flight|mission|talks|meeting|meetings|summit|delegation|voyage|going|negotiations|round)\b`)
-	// tripNouns are the words of tripNounRe, looked up by token.
+	// tripNouns name a trip or an in-person meeting, looked up by token.
 	tripNouns = map[string]bool{"trip": true, "trips": true, "visit": true, "visits": true, "visiting": true, "travel": true,
 		"travels": true, "tour": true, "journey": true, "flight": true, "mission": true, "talks": true, "meeting": true,
 		"meetings": true, "summit": true, "delegation": true, "voyage": true, "going": true, "negotiations": true, "round": true}
