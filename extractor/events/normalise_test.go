@@ -195,6 +195,8 @@ func TestSplitSentences(t *testing.T) {
 		{"He said: \"We agreed.\" Then he left.", []string{"He said: \"We agreed.\"", "Then he left."}},
 		{"Headline here\n\n• first item\n• second item", []string{"Headline here", "• first item", "• second item"}},
 		{"A rate of 27.5 percent. Done.", []string{"A rate of 27.5 percent.", "Done."}},
+		{"ADVERTISEMENT\nAlso read: Ports brace for delays\nThe talks ended. Both sides left.", []string{"ADVERTISEMENT", "Also read: Ports brace for delays", "The talks ended.", "Both sides left."}},
+		{"He met Gen. Lee and Sen. Park at 3 p.m. Friday. They spoke.", []string{"He met Gen. Lee and Sen. Park at 3 p.m. Friday.", "They spoke."}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.give, func(t *testing.T) {
