@@ -84,7 +84,7 @@ func fillInvestment(d *doc, s *sentence, r *Rule, m []int) []candidate {
 		if c.Kind == kindDemonym && (next == "investment" || next == "investments" || next == "companies" || next == "firms" || next == "investors") {
 			continue
 		}
-		if ((p == "in" || p == "into") && c.Kind != kindPerson) || next == "soil" || (next == "-" && s.lowTok(c.End+1) == "bound") || (p == "give" || p == "giving" || p == "gives") {
+		if (inBefore(s, c) && c.Kind != kindPerson) || next == "soil" || (next == "-" && s.lowTok(c.End+1) == "bound") || (p == "give" || p == "giving" || p == "gives") {
 			recipient = c.Code
 			break
 		}
@@ -223,9 +223,18 @@ func companyInvestor(s *sentence, end int) string {
 			}
 		}
 	}
-	// "Taiwan's TSMC said it will invest": the company after its country.
+	// "Taiwan's TSMC said it will invest": the company after its country;
+	// "Taiwanese chipmaker Nanolux": after a demonym and what it is.
 	if c := s.countryAt(i); c != nil && c.Poss && c.End < len(s.Toks) && s.Toks[c.End].Capit && s.countryAt(c.End) == nil {
 		i = c.End
+	} else if c != nil && c.Kind == kindDemonym {
+		k := c.End
+		for k < len(s.Toks) && k < c.End+3 && !s.Toks[k].Capit && !s.Toks[k].Punct {
+			k++
+		}
+		if k > c.End && k < len(s.Toks) && s.Toks[k].Capit && s.countryAt(k) == nil && companyNounRe.MatchString(s.Low[s.Toks[c.End].Off:s.Toks[k-1].End]) {
+			i = k
+		}
 	}
 	t := s.Toks[i]
 	if t.Punct || !t.Capit || notNames[t.Low] || roleWords[t.Low] || s.countryAt(i) != nil || sentenceStarters[t.Low] {
@@ -327,3 +336,22 @@ func goodsTarget(s *sentence, c *mention) bool {
 // headlineVerbs are capitalised verbs of headlines that precede the
 // investor ("Trump Announces Apple Investing").
 var headlineVerbs = map[string]bool{"announces": true, "says": true, "to": true, "will": true, "plans": true, "unveils": true, "and": true}
+
+// inBefore reports whether "in" or "into" comes just before c, maybe with
+// lower-case words between ("in new US fabs").
+func inBefore(s *sentence, c *mention) bool {
+	for k := c.Tok - 1; k >= 0 && k >= c.Tok-3; k-- {
+		t := s.Toks[k]
+		if t.Low == "in" || t.Low == "into" {
+			return true
+		}
+		if t.Punct || t.Capit || t.Number {
+			return false
+		}
+		switch t.Low {
+		case "for", "of", "to", "with", "by", "from", "return", "exchange", "addition", "than":
+			return false
+		}
+	}
+	return false
+}

@@ -293,7 +293,23 @@ func tariffSides(d *doc, s *sentence, ti int) (imposer string, targets []string,
 		}
 		return true
 	}
+	// "a 20% rate on its exports": the subject's own goods.
+	its := false
+	for j := ti; j < len(s.Toks) && j <= ti+6; j++ {
+		if s.Toks[j].Low == "its" && s.lowTok(j-1) == "on" && (goodsWords[s.lowTok(j+1)] || goodsWords[s.lowTok(j+2)]) {
+			for _, c := range all0(s) {
+				if c.Tok < ti && c.Kind != kindPerson && !speaker(s, c) {
+					tgt, its = c, true
+					break
+				}
+			}
+			break
+		}
+	}
 	for _, c := range ms {
+		if its {
+			break
+		}
 		if targetLike(s, c) && reach(c) && ti-c.Tok <= 20 {
 			if tgt == nil || dist(c) < dist(tgt) {
 				tgt = c
@@ -809,3 +825,12 @@ func onlySources(s *sentence) bool {
 
 // averageRe marks averages and effective rates anywhere in the clause.
 var averageRe = regexp.MustCompile(`\b(average|averaged|averaging|effective (?:tariff )?rate|weighted)\b`)
+
+// all0 returns pointers to the mentions of s.
+func all0(s *sentence) []*mention {
+	out := make([]*mention, len(s.Countries))
+	for i := range s.Countries {
+		out[i] = &s.Countries[i]
+	}
+	return out
+}
