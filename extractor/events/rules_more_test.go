@@ -43,7 +43,7 @@ func TestRulesLanguage(t *testing.T) {
 		{"suspended rate", "China suspended its 24% additional tariff on US goods for 90 days but kept a 10% rate.", []string{imposed("CN", "US", 10)}},
 		{"made in a country", "The new duties, of up to 45%, apply to electric vehicles made in China, Brussels said.", []string{imposed("EU", "CN", 45)}},
 		{"its own exports", "Vietnam agreed to scrap tariffs on all US goods in exchange for a 20% rate on its exports.",
-			[]string{agreed("US", "VN", 20)}},
+			[]string{agreed("US", "VN", 20), agreed("VN", "US", 0)}},
 		{"demonym, what it is, the company", "Taiwanese chipmaker Nanolux announced a $40 billion investment in new US fabs.",
 			[]string{pledge("Nanolux", "US", 40e9)}},
 		{"comparison is no event", "The 18% tariff on Thai goods is still higher than the 10% charged on Malaysian goods.", nil},

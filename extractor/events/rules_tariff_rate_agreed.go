@@ -50,9 +50,10 @@ func fillDropOwn(d *doc, s *sentence, r *Rule, m []int) []candidate {
 	}
 	at := m[0]
 	cs, ce := s.clauseStart(at), s.clauseEnd(m[1])
-	// A rate cut to a stated rate is read by the rate rules.
+	// A rate cut to a stated rate is read by the rate rules; a rate given
+	// in exchange is another matter.
 	for _, tr := range tariffRates(s) {
-		if tr.r.Off >= cs && tr.r.Off < ce && tr.r.Value > 0 {
+		if tr.r.Off >= cs && tr.r.Off < ce && tr.r.Value > 0 && !exchangeRe.MatchString(s.Low[min(m[1], tr.r.Off):tr.r.Off]) {
 			return nil
 		}
 	}
