@@ -144,6 +144,7 @@ func (e *Engine) Extract(doc Document) []schema.Event {
 // a deal is not also an imposed one, and a trip is called off by one side.
 func postprocess(d *doc, evs []schema.Event) []schema.Event {
 	fillPrevious(d, evs)
+	fillTravelers(d, evs)
 	agreed := map[string]bool{}
 	for _, e := range evs {
 		if e.Type == schema.TariffRateAgreed {
@@ -362,6 +363,7 @@ func fillFrom(e, o *schema.Event) {
 		}
 	}
 	setS(&f.Traveler, g.Traveler)
+
 	setS(&f.TravelerRole, g.TravelerRole)
 	setS(&f.Status, g.Status)
 	setS(&f.Reason, g.Reason)
@@ -525,4 +527,25 @@ func (d *doc) retaliation() bool {
 		}
 	}
 	return d.retaliates > 0
+}
+
+// fillTravelers names the traveller of a trip whose sentence names none,
+// from another sentence of the article ("China's commerce minister Gao
+// Hucheng").
+func fillTravelers(d *doc, evs []schema.Event) {
+	for i := range evs {
+		e := &evs[i]
+		if e.Type != schema.TripCancelled || e.Traveler != "" {
+			continue
+		}
+		for _, s := range d.sents {
+			if name, role := personOf(d, s, e.TravelerCountry); name != "" {
+				e.Traveler = name
+				if e.TravelerRole == "" {
+					e.TravelerRole = role
+				}
+				break
+			}
+		}
+	}
 }

@@ -371,7 +371,8 @@ func (d *doc) fullName(surname string) string {
 			j = len(rest)
 		}
 		given := rest[:j]
-		if given != "" && given[0] >= 'A' && given[0] <= 'Z' && strings.Contains(given, "-") {
+		lg := strings.ToLower(given)
+		if given != "" && given[0] >= 'A' && given[0] <= 'Z' && len(given) > 2 && !notNames[lg] && !roleWords[lg] && !sentenceStarters[lg] && d.eng.countries.countryOf(given) == "" && !headlineWord(d, given) {
 			return surname + " " + given
 		}
 	}
@@ -416,4 +417,16 @@ func personOf(d *doc, s *sentence, code string) (name, role string) {
 		}
 	}
 	return "", ""
+}
+
+// headlineWord reports whether w is a capitalised common word (it appears
+// in lower case elsewhere in the article), not a given name.
+func headlineWord(d *doc, w string) bool {
+	lw := " " + strings.ToLower(w) + " "
+	for _, s := range d.sents {
+		if strings.Contains(s.Text, lw) {
+			return true
+		}
+	}
+	return false
 }
