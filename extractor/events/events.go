@@ -12,6 +12,7 @@ package events
 
 import (
 	"math"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -492,7 +493,15 @@ func (d *doc) noteThreat(imp, tgt string, rate float64) {
 func fillPrevious(d *doc, evs []schema.Event) {
 	for i := range evs {
 		e := &evs[i]
-		if e.Type != schema.TariffRateAgreed || e.PreviousRatePct != nil || e.RatePct == nil || *e.RatePct == 0 {
+		if e.PreviousRatePct != nil || e.RatePct == nil || *e.RatePct == 0 {
+			continue
+		}
+		// An imposed rate has an earlier one only when the text says it
+		// rose: "now total 50%", "raised to", "hiked".
+		if e.Type == schema.TariffImposed && !roseRe.MatchString(strings.ToLower(e.Evidence.Sentence)) {
+			continue
+		}
+		if e.Type != schema.TariffRateAgreed && e.Type != schema.TariffImposed {
 			continue
 		}
 		var cands []float64
@@ -504,8 +513,11 @@ func fillPrevious(d *doc, evs []schema.Event) {
 		}
 		best := 0.0
 		for _, c := range cands {
-			if c > *e.RatePct && (best == 0 || c < best) {
-				best = c
+			switch {
+			case e.Type == schema.TariffRateAgreed && c > *e.RatePct && (best == 0 || c < best):
+				best = c // the agreed rate came down from the nearest higher one
+			case e.Type == schema.TariffImposed && c < *e.RatePct && c > best:
+				best = c // a raised rate went up from the nearest lower one
 			}
 		}
 		if best > 0 {
@@ -549,3 +561,6 @@ func fillTravelers(d *doc, evs []schema.Event) {
 		}
 	}
 }
+
+// roseRe marks a sentence telling that a rate rose to its level.
+var roseRe = regexp.MustCompile(`\b(total\w*|combined|raised|rais\w+ to|hik\w+|increas\w+|doubl\w+|lift\w* to|up from|extra|additional)\b`)

@@ -85,8 +85,12 @@ func tariffRates(s *sentence) []tariffRate {
 			}
 		}
 		// "a 50% tariff, including a 25% penalty": a part of a rate
-		// already read.
+		// already read; the rest of the total was the earlier rate.
 		if len(out) > 0 && precedingWord(s, ti, 3, []string{"including", "includes", "comprising", "plus"}) != "" {
+			if last := &out[len(out)-1]; last.prev == nil && last.r.Value > r.Value && strings.Contains(s.Low[r.End:min(len(s.Low), r.End+40)], "penalty") || last.prev == nil && last.r.Value > r.Value && incrementRe.MatchString(tail(s.Low[:r.Off], 25)) {
+				p := last.r.Value - r.Value
+				last.prev = &p
+			}
 			continue
 		}
 		tr := tariffRate{r: r, tok: ti}
@@ -95,6 +99,11 @@ func tariffRates(s *sentence) []tariffRate {
 			if v, err := strconv.ParseFloat(m[1], 64); err == nil {
 				tr.prev = &v
 			}
+		}
+		// "doubled the tariffs to 50%": the earlier rate was half.
+		if tr.prev == nil && doubledRe.MatchString(tail(s.Low[s.clauseStart(r.Off):r.Off], 60)) {
+			p := r.Value / 2
+			tr.prev = &p
 		}
 		// "94 percent of the tariffs ..., rising to 99 percent": a share.
 		if len(shares) > 0 && risingRe.MatchString(tail(s.Low[:r.Off], 30)) {
@@ -157,6 +166,7 @@ func tariffRates(s *sentence) []tariffRate {
 var (
 	prevLinkRe  = regexp.MustCompile(`^[^;%]*\b(from|instead of|rather than|replacing|compared with|compared to|versus|vs|down from|up from|reduced from|cut from)\b[^;%]{0,35}$`)
 	totalRe     = regexp.MustCompile(`\b(total|totaling|totalling|combined|(?:bringing|taking|raising|lifting) (?:it|them|the total|the tariffs?|the rate|the levy|duties|levies)? ?to|for a total of|cumulative)\b`)
+	doubledRe   = regexp.MustCompile(`\bdoubl(?:e|es|ed|ing)\b[^%]*\bto\s+(?:\S+\s+)?$`)
 	bareFromRe  = regexp.MustCompile(`\bfrom (\d+(?:\.\d+)?) to $`)
 	risingRe    = regexp.MustCompile(`\b(rising|increasing|growing|climbing|going up|falling) to $`)
 	rangeRe     = regexp.MustCompile(`\b(rang\w*|between|varying|vary)\s+(?:\S+\s+){0,2}$`)
