@@ -150,3 +150,31 @@ func TestEventDates(t *testing.T) {
 		})
 	}
 }
+
+func TestPreviousRates(t *testing.T) {
+	e, _ := New()
+	tests := []struct {
+		name string
+		give string
+		want float64 // previous rate of the one event
+	}{
+		{"from to", "Under the deal, US tariffs on Thai goods fall to 19% from 36%.", 36},
+		{"doubled", "Washington doubled the tariffs on Indian goods to 50% on Wednesday.", 25},
+		{"including a penalty", "The US imposed a 50% tariff on Indian goods, including a 25% penalty for buying oil.", 25},
+		{"total with an extra rate", "The US added an extra 25% tariff on Indian goods, bringing the total to 50%.", 25},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			evs := e.Extract(Document{Text: tt.give, Published: pub})
+			var got []float64
+			for _, ev := range evs {
+				if ev.PreviousRatePct != nil {
+					got = append(got, *ev.PreviousRatePct)
+				}
+			}
+			if len(got) != 1 || got[0] != tt.want {
+				t.Errorf("previous rates %v, want [%v] (events %d)", got, tt.want, len(evs))
+			}
+		})
+	}
+}
