@@ -14,7 +14,9 @@ func FuzzExtract(f *testing.F) {
 		"Under the deal, tariffs on Japanese goods fall to 15% from 25%.",
 		"Mr. Lee met the U.S. envoy on Jan. 5. No. 5 was next.",
 		"“Tariffs?” he asked. $550bn (¥80 trillion) — up to US$1.2tn.",
-		"Under the deal tariffs fall to 15% from 25%, and 10% on cars from Japan.",
+		"Under the deal tariffs fall to 15% from 25%, and 10% on cars from Japan.", // listed rates out of order
+		"Under the deal, Korean cars enter the US duty-free.",                      // a trigger with no verb group
+		"Tariffs on goods coming the other way will also be axed.",                 // an elimination with nothing before
 		"from 25% to", "$", "%", "U.S.-", "’s", "\n\n\n", "1,2,3%", "¥", "Aug. 1",
 	} {
 		f.Add("Title", s)
