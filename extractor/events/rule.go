@@ -3,6 +3,7 @@ package events
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -13,8 +14,8 @@ import (
 // prefilter, a trigger regexp and the factuality cues that cancel it; the
 // type's Fill function turns a trigger match into events by reading the
 // sentence's countries, rates, amounts and dates. Each event type keeps its
-// rules in its own file (rules_<type>.go) and registers them with
-// registerRules in an init function.
+// rules in its own file (rules_<type>.go), in a function that allRules
+// lists.
 type Rule struct {
 	// Name is "<type>/<pattern>": it is carried by every event as rule.
 	Name string
@@ -50,15 +51,16 @@ type Rule struct {
 	Fill func(d *doc, s *sentence, r *Rule, m []int) []candidate
 }
 
-var registered []Rule
-
-// registerRules adds rules; it is called from the init functions of the
-// rules_<type>.go files only.
-func registerRules(rs ...Rule) { registered = append(registered, rs...) }
-
+// allRules returns the rules of every event type: adding a type is adding
+// its rules_<type>.go file and one line here.
 func allRules() []Rule {
-	out := make([]Rule, len(registered))
-	copy(out, registered)
+	out := slices.Concat(
+		investmentPledgedRules(),
+		tariffImposedRules(),
+		tariffRateAgreedRules(),
+		tradeDealReachedRules(),
+		tripCancelledRules(),
+	)
 	for i := range out {
 		if len(out[i].TriggerWords) > 0 {
 			out[i].words = map[string]bool{}

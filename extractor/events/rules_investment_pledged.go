@@ -20,8 +20,9 @@ var (
 
 var exchangeRe = regexp.MustCompile(`\b(in return for|in exchange for|return for|exchange for|for (?:a|an|the) (?:\S+ ){0,3}(?:commitment|pledge|promise))\b`)
 
-func init() {
-	registerRules(Rule{
+// investmentPledgedRules are the rules of investment_pledged.
+func investmentPledgedRules() []Rule {
+	return []Rule{Rule{
 		Name:         "investment_pledged/pledge-amount",
 		Type:         schema.InvestmentPledged,
 		Keywords:     []string{"invest", "spend"},
@@ -31,7 +32,7 @@ func init() {
 		Confidence:   0.8,
 		Once:         true,
 		Fill:         fillInvestment,
-	})
+	}}
 }
 
 func fillInvestment(d *doc, s *sentence, r *Rule, m []int) []candidate {

@@ -11,8 +11,9 @@ import (
 // rates of sentences that speak of a deal go to tariff_rate_agreed instead
 // (rules_tariff_rate_agreed.go), except a rate named as the current one.
 
-func init() {
-	registerRules(Rule{
+// tariffImposedRules are the rules of tariff_imposed.
+func tariffImposedRules() []Rule {
+	return []Rule{Rule{
 		Name:         "tariff_imposed/rate",
 		Type:         schema.TariffImposed,
 		Keywords:     []string{"tariff", "dut", "levy", "levies", "surtax", "rate", "tax", "charg", "impos"},
@@ -32,7 +33,7 @@ func init() {
 		Once:       true,
 		Confidence: 0.6,
 		Fill:       fillSameTariffs,
-	})
+	}}
 }
 
 // sameTariffsRe: "Those U.S. tariffs also target Canada and the EU".

@@ -16,8 +16,9 @@ var tariffTriggerRe = regexp.MustCompile(`\b(tariffs?|duty|duties|levy|levies|ta
 // dropOwnRe: a partner that agrees to drop its own tariffs (rate 0).
 var dropOwnRe = regexp.MustCompile(`\b(?:(eliminat(?:e|es|ed|ing|ion)|remov(?:e|es|ed|ing|al)|scrap(?:s|ped|ping)?|drop(?:s|ped|ping)?|abolish(?:es|ed|ing)?|lift(?:s|ed|ing)?|waiv(?:e|es|ed|ing)|end(?:s|ed|ing)?|axe[sd]?)\b[^.;]{0,40}\b(?:tariffs?|duties|levies)\b|(?:no|zero)[”"’']?\s+(?:\S+\s+){0,2}?(?:tariffs?|duties|levies)\b|(duty-free|tariff-free)|(exempt(?:ed|ion|s)?)\s+(?:\S+\s+){0,6}?(?:tariffs?|duties|levies)\b|(?:tariffs?|duties|levies)\s+(?:\S+\s+){0,14}?(eliminated|removed|scrapped|abolished|lifted|dropped|waived|axed|ended)\b)`)
 
-func init() {
-	registerRules(Rule{
+// tariffRateAgreedRules are the rules of tariff_rate_agreed.
+func tariffRateAgreedRules() []Rule {
+	return []Rule{Rule{
 		Name:         "tariff_rate_agreed/deal-rate",
 		Type:         schema.TariffRateAgreed,
 		Keywords:     []string{"tariff", "dut", "levy", "levies", "surtax", "rate", "tax", "charg", "impos"},
@@ -38,7 +39,7 @@ func init() {
 		Once:       true,
 		Confidence: 0.6,
 		Fill:       fillDropOwn,
-	})
+	}}
 }
 
 // fillDropOwn reads "X agreed to eliminate its tariffs on U.S. goods" as X

@@ -24,8 +24,9 @@ var (
 	existingRe    = regexp.MustCompile(`\b(existing|current|previous|under the terms of|under their|under its|renegotiat\w*|review of|withdraw\w*|exit\w*|terminat\w*|violat\w*|comply|compliance)\b`)
 )
 
-func init() {
-	registerRules(Rule{
+// tradeDealReachedRules are the rules of trade_deal_reached.
+func tradeDealReachedRules() []Rule {
+	return []Rule{Rule{
 		Name:         "trade_deal_reached/reach-deal",
 		Type:         schema.TradeDealReached,
 		Keywords:     []string{"deal", "agreement", "pact", "accord", "framework", "fta", "truce", "arrangement"},
@@ -35,7 +36,7 @@ func init() {
 		Confidence:   0.8,
 		Once:         true,
 		Fill:         fillDeal,
-	})
+	}}
 }
 
 func fillDeal(d *doc, s *sentence, r *Rule, m []int) []candidate {

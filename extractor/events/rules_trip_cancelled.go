@@ -20,8 +20,9 @@ var (
 	remoteRe = regexp.MustCompile(`\b(video|virtual|phone|call|online|teleconference|videoconference)\b`)
 )
 
-func init() {
-	registerRules(Rule{
+// tripCancelledRules are the rules of trip_cancelled.
+func tripCancelledRules() []Rule {
+	return []Rule{Rule{
 		Name:       "trip_cancelled/verb-trip",
 		Type:       schema.TripCancelled,
 		Keywords:   []string{"no longer", "cancel", "called off", "calls off", "call off", "calling off", "called-off", "scrap", "postpon", "delay", "put off", "pushed back", "pushes back", "push back", "reschedul", "shelve", "axed"},
@@ -29,7 +30,7 @@ func init() {
 		Blockers:   []cueClass{cueCondition, cueQuestion, cueThreat, cueModal, cueNegation, cueDenial},
 		Confidence: 0.85,
 		Fill:       fillTrip,
-	})
+	}}
 }
 
 // tripStatus maps the verb to the status the spec names.
