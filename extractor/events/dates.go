@@ -1,7 +1,6 @@
 package events
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -32,11 +31,11 @@ const monthAlt = `january|february|march|april|may|june|july|august|september|oc
 
 var (
 	// "Aug. 1", "August 1, 2025", "1 August 2025"
-	dateMDYRe = regexp.MustCompile(`\b(` + monthAlt + `)\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(\d{4}))?`)
-	dateDMYRe = regexp.MustCompile(`\b(\d{1,2})(?:st|nd|rd|th)?\s+(` + monthAlt + `)\b(?:,?\s+(\d{4}))?`)
+	dateMDYRe = mustCue(`\b(` + monthAlt + `)\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(\d{4}))?`)
+	dateDMYRe = mustCue(`\b(\d{1,2})(?:st|nd|rd|th)?\s+(` + monthAlt + `)\b(?:,?\s+(\d{4}))?`)
 	// "in July", "in early July 2025", "last July"
-	dateMonthRe = regexp.MustCompile(`\b(in|last|since|by|from|until|of|this|next)\s+(?:(?:early|mid|late|mid-)\s*-?\s*)?(january|february|march|april|may|june|july|august|september|october|november|december)\b(?:\s+(\d{4}))?`)
-	dateRelRe   = regexp.MustCompile(`\b(?:(?:on|last|this|next|earlier this|late on|early on)\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|\b(yesterday|today|last week|next week|this week|last month|next month|this month|last year|next year)\b`)
+	dateMonthRe = mustCue(`\b(in|last|since|by|from|until|of|this|next)\s+(?:(?:early|mid|late|mid-)\s*-?\s*)?(january|february|march|april|may|june|july|august|september|october|november|december)\b(?:\s+(\d{4}))?`)
+	dateRelRe   = mustCue(`\b(?:(?:on|last|this|next|earlier this|late on|early on)\s+)?(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|\b(yesterday|today|last week|next week|this week|last month|next month|this month|last year|next year)\b`)
 )
 
 // findDates returns the dates written in s resolved against pub. Without a
@@ -82,7 +81,7 @@ func findDates(s string, pub time.Time) []dateMention {
 	if !hasMonth {
 		goto relative
 	}
-	for _, m := range windowMatches(dateMDYRe, low, monthPos, 8, 30) {
+	for _, m := range windowMatches(dateMDYRe.Regexp, low, monthPos, 8, 30) {
 		mon := months[strings.TrimSuffix(low[m[2]:m[3]], ".")]
 		day, _ := strconv.Atoi(low[m[4]:m[5]])
 		if day < 1 || day > 31 {
@@ -92,7 +91,7 @@ func findDates(s string, pub time.Time) []dateMention {
 			out = append(out, dateMention{Date: d, Off: m[0], End: m[1]})
 		}
 	}
-	for _, m := range windowMatches(dateDMYRe, low, monthPos, 12, 30) {
+	for _, m := range windowMatches(dateDMYRe.Regexp, low, monthPos, 12, 30) {
 		if taken(m[0], m[1]) {
 			continue
 		}
@@ -105,7 +104,7 @@ func findDates(s string, pub time.Time) []dateMention {
 			out = append(out, dateMention{Date: d, Off: m[0], End: m[1]})
 		}
 	}
-	for _, m := range windowMatches(dateMonthRe, low, monthPos, 24, 20) {
+	for _, m := range windowMatches(dateMonthRe.Regexp, low, monthPos, 24, 20) {
 		if taken(m[0], m[1]) {
 			continue
 		}
@@ -132,7 +131,7 @@ relative:
 	if pub.IsZero() || !hasRel {
 		return out
 	}
-	for _, m := range windowMatches(dateRelRe, low, relPositions(low), 16, 24) {
+	for _, m := range windowMatches(dateRelRe.Regexp, low, relPositions(low), 16, 24) {
 		if taken(m[0], m[1]) {
 			continue
 		}

@@ -12,7 +12,6 @@ package events
 
 import (
 	"math"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -563,4 +562,4 @@ func fillTravelers(d *doc, evs []schema.Event) {
 }
 
 // roseRe marks a sentence telling that a rate rose to its level.
-var roseRe = regexp.MustCompile(`\b(total\w*|combined|raised|rais\w+ to|hik\w+|increas\w+|doubl\w+|lift\w* to|up from|extra|additional)\b`)
+var roseRe = mustCue(`\b(total\w*|combined|raised|rais\w+ to|hik\w+|increas\w+|doubl\w+|lift\w* to|up from|extra|additional)\b`)

@@ -32,8 +32,8 @@ type money struct {
 }
 
 var (
-	moneySymbolRe = regexp.MustCompile(`(up to |as much as |at least )?(us\$|\$us ?|u\.s\.\s?\$|usd ?|a\$|au\$|c\$|ca\$|s\$|hk\$|\$|€|£|¥|₩|₹|chf ?|eur ?|gbp ?|jpy ?|sfr\.? ?|rs\.? ?|rmb ?)(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?: ?(trillion|billion|million|tn|trn|bn|mn|mln|m|b)\b)?`)
-	moneyWordRe   = regexp.MustCompile(`(up to |as much as |at least )?(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?) ?(trillion|billion|million|tn|bn|mn)\s+(?:(?:us|u\.s\.|american|swiss|canadian|australian|hong kong|singapore|saudi) )?(dollars|dollar|euros|euro|pounds sterling|pounds|sterling|yen|won|yuan|renminbi|rupees|francs|riyals|dirhams|reais|pesos)`)
+	moneySymbolRe = mustCue(`(up to |as much as |at least )?(us\$|\$us ?|u\.s\.\s?\$|usd ?|a\$|au\$|c\$|ca\$|s\$|hk\$|\$|€|£|¥|₩|₹|chf ?|eur ?|gbp ?|jpy ?|sfr\.? ?|rs\.? ?|rmb ?)(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?: ?(trillion|billion|million|tn|trn|bn|mn|mln|m|b)\b)?`)
+	moneyWordRe   = mustCue(`(up to |as much as |at least )?(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?) ?(trillion|billion|million|tn|bn|mn)\s+(?:(?:us|u\.s\.|american|swiss|canadian|australian|hong kong|singapore|saudi) )?(dollars|dollar|euros|euro|pounds sterling|pounds|sterling|yen|won|yuan|renminbi|rupees|francs|riyals|dirhams|reais|pesos)`)
 )
 
 var symbolCurrency = map[string]string{
@@ -95,7 +95,7 @@ func findMoney(s string) []money {
 	}
 	var out []money
 	words := hasWordCue(s)
-	for _, m := range windowMatches(moneySymbolRe, s, symbolPositions(s), 14, 40) {
+	for _, m := range windowMatches(moneySymbolRe.Regexp, s, symbolPositions(s), 14, 40) {
 		sym := strings.ToLower(strings.TrimSpace(s[m[4]:m[5]]))
 		cur := symbolCurrency[sym]
 		if cur == "" {
@@ -114,7 +114,7 @@ func findMoney(s string) []money {
 	if !words {
 		goto done
 	}
-	for _, m := range windowMatches(moneyWordRe, s, scalePositions(s), 40, 40) {
+	for _, m := range windowMatches(moneyWordRe.Regexp, s, scalePositions(s), 40, 40) {
 		cur := wordCurrency[strings.ToLower(s[m[8]:m[9]])]
 		if cur == "" {
 			continue

@@ -1,7 +1,6 @@
 package events
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 )
@@ -14,7 +13,7 @@ type rate struct {
 }
 
 var (
-	rateWordRe = regexp.MustCompile(`\b((?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?)|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|(?:one )?hundred)[ -](percent\b|per cent\b|percentage points?\b)`)
+	rateWordRe = mustCue(`\b((?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?)|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|(?:one )?hundred)[ -](percent\b|per cent\b|percentage points?\b)`)
 )
 
 var numberWords = map[string]float64{
@@ -105,7 +104,7 @@ func findRates(s string) []rate {
 	if !words {
 		goto sorted
 	}
-	for _, m := range windowMatches(rateWordRe, s, percentWordPositions(s), 40, 24) {
+	for _, m := range windowMatches(rateWordRe.Regexp, s, percentWordPositions(s), 40, 24) {
 		v, ok := wordNumber(s[m[2]:m[3]])
 		if !ok {
 			continue

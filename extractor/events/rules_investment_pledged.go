@@ -1,7 +1,6 @@
 package events
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/newsevents/newsevents/schema"
@@ -11,14 +10,14 @@ import (
 // an amount in a country.
 
 var (
-	investRe = regexp.MustCompile(`\binvest(?:s|ed|ing|ment|ments|or|ors)?\b`)
+	investRe = mustCue(`\binvest(?:s|ed|ing|ment|ments|or|ors)?\b`)
 	// pledgeCueRe: the sentence speaks of a commitment, not of money spent.
-	pledgeCueRe = regexp.MustCompile(`\b(pledg\w*|commit\w*|promis\w*|vow\w*|agreed|agrees|agree|will invest|would invest|to invest|plans? to|planning to|announced|announces|unveil\w*|package|earmark\w*|intends?|offer\w*|guarantee\w*|fund|deal|agreement|framework|(?:will|would|to) (?:give|provide|pour|put)|in (?:return|exchange) for)\b`)
+	pledgeCueRe = mustCue(`\b(pledg\w*|commit\w*|promis\w*|vow\w*|agreed|agrees|agree|will invest|would invest|to invest|plans? to|planning to|announced|announces|unveil\w*|package|earmark\w*|intends?|offer\w*|guarantee\w*|fund|deal|agreement|framework|(?:will|would|to) (?:give|provide|pour|put)|in (?:return|exchange) for)\b`)
 	// investorVerbRe: the verb after a company that pledges.
-	investorVerbRe = regexp.MustCompile(`^[\s,]*(?:(?:has|have|had|also|previously|earlier|now|said it|said it will|says it will|said it would|will|would|is|on \w+|last \w+|this \w+)\s+)*(pledg\w*|commit\w*|promis\w*|vow\w*|announc\w*|unveil\w*|plans?|planning|intend\w*|invest\w*|agreed|is set|to invest|said it (?:will|would|intends|plans))\b`)
+	investorVerbRe = mustCue(`^[\s,]*(?:(?:has|have|had|also|previously|earlier|now|said it|said it will|says it will|said it would|will|would|is|on \w+|last \w+|this \w+)\s+)*(pledg\w*|commit\w*|promis\w*|vow\w*|announc\w*|unveil\w*|plans?|planning|intend\w*|invest\w*|agreed|is set|to invest|said it (?:will|would|intends|plans))\b`)
 )
 
-var exchangeRe = regexp.MustCompile(`\b(in return for|in exchange for|return for|exchange for|for (?:a|an|the) (?:\S+ ){0,3}(?:commitment|pledge|promise))\b`)
+var exchangeRe = mustCue(`\b(in return for|in exchange for|return for|exchange for|for (?:a|an|the) (?:\S+ ){0,3}(?:commitment|pledge|promise))\b`)
 
 // investmentPledgedRules are the rules of investment_pledged.
 func investmentPledgedRules() []Rule {
@@ -26,7 +25,7 @@ func investmentPledgedRules() []Rule {
 		Name:         "investment_pledged/pledge-amount",
 		Type:         schema.InvestmentPledged,
 		Keywords:     []string{"invest", "spend"},
-		Trigger:      investRe,
+		Trigger:      investRe.Regexp,
 		TriggerWords: []string{"invest", "invests", "invested", "investing", "investment", "investments", "investor", "investors", "spend", "spending"},
 		Blockers:     []cueClass{cueCondition, cueQuestion, cueRequest, cueModal, cueNegation, cueDenial},
 		Confidence:   0.8,
@@ -278,7 +277,7 @@ func companyInvestor(s *sentence, end int) string {
 
 // companyNounRe: an apposition that names a company ("the German
 // engineering group").
-var companyNounRe = regexp.MustCompile(`\b(group|company|firm|maker|manufacturer|conglomerate|giant|carmaker|automaker|bank|fund|corporation|producer|retailer|operator|supplier|chipmaker|developer|investor)\b`)
+var companyNounRe = mustCue(`\b(group|company|firm|maker|manufacturer|conglomerate|giant|carmaker|automaker|bank|fund|corporation|producer|retailer|operator|supplier|chipmaker|developer|investor)\b`)
 
 func corporate(w string) bool {
 	switch w {

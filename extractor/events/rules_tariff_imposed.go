@@ -1,8 +1,6 @@
 package events
 
 import (
-	"regexp"
-
 	"github.com/newsevents/newsevents/schema"
 )
 
@@ -17,7 +15,7 @@ func tariffImposedRules() []Rule {
 		Name:         "tariff_imposed/rate",
 		Type:         schema.TariffImposed,
 		Keywords:     []string{"tariff", "dut", "levy", "levies", "surtax", "rate", "tax", "charg", "impos"},
-		Trigger:      tariffTriggerRe,
+		Trigger:      tariffTriggerRe.Regexp,
 		TriggerWords: []string{"tariff", "tariffs", "duty", "duties", "levy", "levies", "tariffed", "surtax", "surtaxes", "rate", "rates", "taxes", "tax", "charge", "charges", "charged", "charging", "impose", "imposes", "imposed", "imposing"},
 		Blockers:     []cueClass{}, // per rate, in fillTariff
 		Once:         true,
@@ -28,7 +26,7 @@ func tariffImposedRules() []Rule {
 		Type:       schema.TariffImposed,
 		Keywords:   []string{"those", "these", "the same", "such"},
 		Also:       []string{"tariff", "dut", "levies"},
-		Trigger:    sameTariffsRe,
+		Trigger:    sameTariffsRe.Regexp,
 		Window:     60,
 		Once:       true,
 		Confidence: 0.6,
@@ -37,7 +35,7 @@ func tariffImposedRules() []Rule {
 }
 
 // sameTariffsRe: "Those U.S. tariffs also target Canada and the EU".
-var sameTariffsRe = regexp.MustCompile(`\b(?:those|these|the same|such)\s+(?:\S+\s+){0,2}?(?:tariffs|duties|levies)\s+(?:also\s+)?(?:target|targets|apply to|applies to|hit|hits|cover|covers|affect|affects)\b`)
+var sameTariffsRe = mustCue(`\b(?:those|these|the same|such)\s+(?:\S+\s+){0,2}?(?:tariffs|duties|levies)\s+(?:also\s+)?(?:target|targets|apply to|applies to|hit|hits|cover|covers|affect|affects)\b`)
 
 // fillSameTariffs gives the rates of the tariff sentence before to the
 // countries this one says the same tariffs also target.

@@ -1,7 +1,6 @@
 package events
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/newsevents/newsevents/schema"
@@ -11,10 +10,10 @@ import (
 // charge the other. The tariff reading is shared with tariff_imposed
 // (tariff.go); this rule keeps the rates of sentences that speak of a deal.
 
-var tariffTriggerRe = regexp.MustCompile(`\b(tariffs?|duty|duties|levy|levies|tariffed)\b`)
+var tariffTriggerRe = mustCue(`\b(tariffs?|duty|duties|levy|levies|tariffed)\b`)
 
 // dropOwnRe: a partner that agrees to drop its own tariffs (rate 0).
-var dropOwnRe = regexp.MustCompile(`\b(?:(eliminat(?:e|es|ed|ing|ion)|remov(?:e|es|ed|ing|al)|scrap(?:s|ped|ping)?|drop(?:s|ped|ping)?|abolish(?:es|ed|ing)?|lift(?:s|ed|ing)?|waiv(?:e|es|ed|ing)|end(?:s|ed|ing)?|axe[sd]?)\b[^.;]{0,40}\b(?:tariffs?|duties|levies)\b|(?:no|zero)[”"’']?\s+(?:\S+\s+){0,2}?(?:tariffs?|duties|levies)\b|(duty-free|tariff-free)|(exempt(?:ed|ion|s)?)\s+(?:\S+\s+){0,6}?(?:tariffs?|duties|levies)\b|(?:tariffs?|duties|levies)\s+(?:\S+\s+){0,14}?(eliminated|removed|scrapped|abolished|lifted|dropped|waived|axed|ended)\b)`)
+var dropOwnRe = mustCue(`\b(?:(eliminat(?:e|es|ed|ing|ion)|remov(?:e|es|ed|ing|al)|scrap(?:s|ped|ping)?|drop(?:s|ped|ping)?|abolish(?:es|ed|ing)?|lift(?:s|ed|ing)?|waiv(?:e|es|ed|ing)|end(?:s|ed|ing)?|axe[sd]?)\b[^.;]{0,40}\b(?:tariffs?|duties|levies)\b|(?:no|zero)[”"’']?\s+(?:\S+\s+){0,2}?(?:tariffs?|duties|levies)\b|(duty-free|tariff-free)|(exempt(?:ed|ion|s)?)\s+(?:\S+\s+){0,6}?(?:tariffs?|duties|levies)\b|(?:tariffs?|duties|levies)\s+(?:\S+\s+){0,14}?(eliminated|removed|scrapped|abolished|lifted|dropped|waived|axed|ended)\b)`)
 
 // tariffRateAgreedRules are the rules of tariff_rate_agreed.
 func tariffRateAgreedRules() []Rule {
@@ -22,7 +21,7 @@ func tariffRateAgreedRules() []Rule {
 		Name:         "tariff_rate_agreed/deal-rate",
 		Type:         schema.TariffRateAgreed,
 		Keywords:     []string{"tariff", "dut", "levy", "levies", "surtax", "rate", "tax", "charg", "impos"},
-		Trigger:      tariffTriggerRe,
+		Trigger:      tariffTriggerRe.Regexp,
 		TriggerWords: []string{"tariff", "tariffs", "duty", "duties", "levy", "levies", "tariffed", "surtax", "surtaxes", "rate", "rates", "taxes", "tax", "charge", "charges", "charged", "charging", "impose", "imposes", "imposed", "imposing"},
 		Blockers:     []cueClass{}, // per rate, in fillTariff
 		Once:         true,
@@ -34,7 +33,7 @@ func tariffRateAgreedRules() []Rule {
 		Keywords:   []string{"eliminat", "remov", "scrap", "drop", "abolish", "zero", " no ", "lift", "waiv", "end", "axe", "duty-free", "tariff-free", "exempt"},
 		Also:       []string{"tariff", "dut"},
 		Window:     80,
-		Trigger:    dropOwnRe,
+		Trigger:    dropOwnRe.Regexp,
 		Blockers:   []cueClass{cueCondition, cueQuestion, cueThreat, cueRequest, cueModal, cueDenial},
 		Once:       true,
 		Confidence: 0.6,
@@ -192,7 +191,7 @@ func fillDropOwn(d *doc, s *sentence, r *Rule, m []int) []candidate {
 }
 
 // mutualRe marks an elimination by both sides.
-var mutualRe = regexp.MustCompile(`\b(zero[- ]for[- ]zero|both sides|each other|mutual\w*|reciprocally|bilateral elimination|tariff-free trade|duty-free trade|zero tariffs and zero quotas)\b`)
+var mutualRe = mustCue(`\b(zero[- ]for[- ]zero|both sides|each other|mutual\w*|reciprocally|bilateral elimination|tariff-free trade|duty-free trade|zero tariffs and zero quotas)\b`)
 
 // speaker reports whether c only reports the news: "London said", "an EU
 // official said".
@@ -406,26 +405,26 @@ func fillTariff(d *doc, s *sentence, r *Rule, agreed bool) []candidate {
 }
 
 // toNextRateRe: the text between two rates of one change, "25% ... to".
-var toNextRateRe = regexp.MustCompile(`\bto (?:a |the |about |around |just )?$`)
+var toNextRateRe = mustCue(`\bto (?:a |the |about |around |just )?$`)
 
 // prevAnnouncedRe: a previous rate said to have been set before.
-var prevAnnouncedRe = regexp.MustCompile(`^\s*(?:\S+\s+){0,2}?(previously|earlier|already)\s+(announced|imposed|set|levied|in place)\b`)
+var prevAnnouncedRe = mustCue(`^\s*(?:\S+\s+){0,2}?(previously|earlier|already)\s+(announced|imposed|set|levied|in place)\b`)
 
 // suspendedRe: a rate suspended or removed by its author.
-var suspendedRe = regexp.MustCompile(`\b(suspend\w*|paus\w*|lift\w*|remov\w*|scrap\w*|drop\w*|waiv\w*|withdr\w*|revok\w*|rescind\w*)\s+(?:\S+\s+){0,3}$`)
+var suspendedRe = mustCue(`\b(suspend\w*|paus\w*|lift\w*|remov\w*|scrap\w*|drop\w*|waiv\w*|withdr\w*|revok\w*|rescind\w*)\s+(?:\S+\s+){0,3}$`)
 
 // comparisonRe marks comparisons of rates, which are not events.
-var comparisonRe = regexp.MustCompile(`\b(higher than|lower than|more than double|compared (?:with|to)|compares (?:with|to)|versus)\b`)
+var comparisonRe = mustCue(`\b(higher than|lower than|more than double|compared (?:with|to)|compares (?:with|to)|versus)\b`)
 
 // comparesRe: a sentence built on a comparison of rates.
-var comparesRe = regexp.MustCompile(`\b(compares (?:with|to)|compared (?:with|to) an? average)\b`)
+var comparesRe = mustCue(`\b(compares (?:with|to)|compared (?:with|to) an? average)\b`)
 
 // modalAfterRe: a modal after the rate in its clause makes it hypothetical.
-var modalAfterRe = regexp.MustCompile(`\b(could|might|may|would)\s+(?:\S+\s+)?(result|raise|cost|mean|hurt|add|lead|push|increase|lift)\b`)
+var modalAfterRe = mustCue(`\b(could|might|may|would)\s+(?:\S+\s+)?(result|raise|cost|mean|hurt|add|lead|push|increase|lift)\b`)
 
 // inForceRe marks a rate described as the one before a deal: in force,
 // earlier, threatened.
-var inForceRe = regexp.MustCompile(`\b(current\w*|existing|still|remain\w*|had been|has been|previously|initially|originally|earlier|since|before|threat\w*|impos\w*|levied|slapped|hit|raised|hiked|increas\w*|doubl\w*|additional|extra|penalty|retaliat\w*|keep|kept|maintain\w*|in place|paying|announced|unveiled|letters?|would see|took effect|went into effect|came into effect|in effect|escalat\w*|blow|facing|faces|faced|raise|raises|raising|hike|hikes|hiking|increase)\b`)
+var inForceRe = mustCue(`\b(current\w*|existing|still|remain\w*|had been|has been|previously|initially|originally|earlier|since|before|threat\w*|impos\w*|levied|slapped|hit|raised|hiked|increas\w*|doubl\w*|additional|extra|penalty|retaliat\w*|keep|kept|maintain\w*|in place|paying|announced|unveiled|letters?|would see|took effect|went into effect|came into effect|in effect|escalat\w*|blow|facing|faces|faced|raise|raises|raising|hike|hikes|hiking|increase)\b`)
 
 // despiteDeal reports whether the deal words after the rate come after
 // "despite" (the deal is what did not happen).
@@ -438,10 +437,10 @@ func despiteDeal(s *sentence, end, ce int) bool {
 }
 
 // currentRe: words that mark a rate in force only when right before it.
-var currentRe = regexp.MustCompile(`\b(current\w*|existing)\b`)
+var currentRe = mustCue(`\b(current\w*|existing)\b`)
 
 // strongInForceRe marks a rate in force even in a sentence about a deal.
-var strongInForceRe = regexp.MustCompile(`\b(levied|slapped|still|remains?|remained|current\w*|existing|already|had been|in place|previously|originally|initially|maintains?|paying)\b`)
+var strongInForceRe = mustCue(`\b(levied|slapped|still|remains?|remained|current\w*|existing|already|had been|in place|previously|originally|initially|maintains?|paying)\b`)
 
 // dealInSentence reports whether a deal word speaks for the rate at off:
 // one in the rate's clause [cs, ce), or one before it with no "following"

@@ -1,7 +1,6 @@
 package events
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/newsevents/newsevents/schema"
@@ -11,17 +10,17 @@ import (
 // agreement, framework or preliminary deal.
 
 var (
-	dealNounRe = regexp.MustCompile(`\b(deal|deals|agreement|agreements|pact|accord|framework|fta|truce|arrangement)\b`)
+	dealNounRe = mustCue(`\b(deal|deals|agreement|agreements|pact|accord|framework|fta|truce|arrangement)\b`)
 	// existingWords prefilter existingRe.
 	existingWords = []string{"existing", "current", "previous", "under the terms", "under their", "under its", "renegotiat", "review of", "withdraw", "exit", "terminat", "violat", "compl"}
 	// notYetRe: a deal noun described as not yet reached.
-	notYetRe = regexp.MustCompile(`\b(planned|proposed|draft|potential|possible|prospective|future|hoped-for|elusive|eventual)\s+(?:\S+\s+){0,2}$`)
+	notYetRe = mustCue(`\b(planned|proposed|draft|potential|possible|prospective|future|hoped-for|elusive|eventual)\s+(?:\S+\s+){0,2}$`)
 	// existingRe: a bare reference to an agreement that already exists.
-	gettingRe = regexp.MustCompile(`\b(getting|get|gets|want|wants|see|seeing|when|until|once|before)\s+(?:\S+\s+){0,4}$`)
+	gettingRe = mustCue(`\b(getting|get|gets|want|wants|see|seeing|when|until|once|before)\s+(?:\S+\s+){0,4}$`)
 	// notYetAfterRe: the deal noun is followed by its future reaching.
-	notYetAfterRe = regexp.MustCompile(`^[^.;]{0,50}?\b(?:will|would|is expected to|are expected to|is set to|is due to)\s+(?:\S+\s+)?(?:be\s+)?(?:signed|finali[sz]ed|concluded|reached|agreed|struck|sealed|completed|announced|ratified)\b`)
-	underDealRe   = regexp.MustCompile(`\b(?:under|as part of|in line with) the (?:\S+ ){0,3}?(deal|agreement|pact|framework|accord)\b`)
-	existingRe    = regexp.MustCompile(`\b(existing|current|previous|under the terms of|under their|under its|renegotiat\w*|review of|withdraw\w*|exit\w*|terminat\w*|violat\w*|comply|compliance)\b`)
+	notYetAfterRe = mustCue(`^[^.;]{0,50}?\b(?:will|would|is expected to|are expected to|is set to|is due to)\s+(?:\S+\s+)?(?:be\s+)?(?:signed|finali[sz]ed|concluded|reached|agreed|struck|sealed|completed|announced|ratified)\b`)
+	underDealRe   = mustCue(`\b(?:under|as part of|in line with) the (?:\S+ ){0,3}?(deal|agreement|pact|framework|accord)\b`)
+	existingRe    = mustCue(`\b(existing|current|previous|under the terms of|under their|under its|renegotiat\w*|review of|withdraw\w*|exit\w*|terminat\w*|violat\w*|comply|compliance)\b`)
 )
 
 // tradeDealReachedRules are the rules of trade_deal_reached.
@@ -30,7 +29,7 @@ func tradeDealReachedRules() []Rule {
 		Name:         "trade_deal_reached/reach-deal",
 		Type:         schema.TradeDealReached,
 		Keywords:     []string{"deal", "agreement", "pact", "accord", "framework", "fta", "truce", "arrangement"},
-		Trigger:      dealNounRe,
+		Trigger:      dealNounRe.Regexp,
 		TriggerWords: []string{"deal", "deals", "agreement", "agreements", "pact", "accord", "framework", "fta", "truce", "arrangement"},
 		Blockers:     []cueClass{}, // read at the verb, in fillDeal
 		Confidence:   0.8,
@@ -271,7 +270,7 @@ func withPairs(d *doc, s *sentence, vt int) [][]string {
 	return out
 }
 
-var numberWordsRe = regexp.MustCompile(`^(two|three|four|five|six|seven|eight|nine|ten|several|some|many)$`)
+var numberWordsRe = mustCue(`^(two|three|four|five|six|seven|eight|nine|ten|several|some|many)$`)
 
 // hyphenPair returns the two codes of "U.S.-Japan" or "EU-Mercosur".
 func hyphenPair(s *sentence) []string {

@@ -1,7 +1,6 @@
 package events
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/newsevents/newsevents/schema"
@@ -11,13 +10,13 @@ import (
 // abroad is called off or postponed.
 
 var (
-	tripVerbRe = regexp.MustCompile(`\b(no longer (?:travel|visit|attend|go|make the trip)|cancel(?:l?ed|s|l?ing|lation)?|call(?:ed|s|ing)? off|scrap(?:ped|s|ping)?|postpone(?:d|s|ment)?|postponing|delay(?:ed|s)?|put off|push(?:ed|es)? back|rescheduled?|shelved?|axed|called-off)\b`)
+	tripVerbRe = mustCue(`\b(no longer (?:travel|visit|attend|go|make the trip)|cancel(?:l?ed|s|l?ing|lation)?|call(?:ed|s|ing)? off|scrap(?:ped|s|ping)?|postpone(?:d|s|ment)?|postponing|delay(?:ed|s)?|put off|push(?:ed|es)? back|rescheduled?|shelved?|axed|called-off)\b`)
 	// tripNouns name a trip or an in-person meeting, looked up by token.
 	tripNouns = map[string]bool{"trip": true, "trips": true, "visit": true, "visits": true, "visiting": true, "travel": true,
 		"travels": true, "tour": true, "journey": true, "flight": true, "mission": true, "talks": true, "meeting": true,
 		"meetings": true, "summit": true, "delegation": true, "voyage": true, "going": true, "negotiations": true, "round": true}
 	// remoteRe marks meetings that need no travel.
-	remoteRe = regexp.MustCompile(`\b(video|virtual|phone|call|online|teleconference|videoconference)\b`)
+	remoteRe = mustCue(`\b(video|virtual|phone|call|online|teleconference|videoconference)\b`)
 )
 
 // tripCancelledRules are the rules of trip_cancelled.
@@ -26,7 +25,7 @@ func tripCancelledRules() []Rule {
 		Name:       "trip_cancelled/verb-trip",
 		Type:       schema.TripCancelled,
 		Keywords:   []string{"no longer", "cancel", "called off", "calls off", "call off", "calling off", "called-off", "scrap", "postpon", "delay", "put off", "pushed back", "pushes back", "push back", "reschedul", "shelve", "axed"},
-		Trigger:    tripVerbRe,
+		Trigger:    tripVerbRe.Regexp,
 		Blockers:   []cueClass{cueCondition, cueQuestion, cueThreat, cueModal, cueNegation, cueDenial},
 		Confidence: 0.85,
 		Fill:       fillTrip,
@@ -197,12 +196,12 @@ func fillTrip(d *doc, s *sentence, r *Rule, m []int) []candidate {
 
 // decidedRe: a base form that still asserts the act ("forced him to
 // cancel", "decided to postpone").
-var decidedRe = regexp.MustCompile(`\b(forced|decided|had|opted|chose|was forced|were forced|obliged|compelled)\s+(?:\S+\s+){0,3}?to\s+$`)
+var decidedRe = mustCue(`\b(forced|decided|had|opted|chose|was forced|were forced|obliged|compelled)\s+(?:\S+\s+){0,3}?to\s+$`)
 
 // hostRe finds the host of a summit: "Japan, which was to host the summit".
-var hostRe = regexp.MustCompile(`\b(host|hosts|hosting|hosted)\b`)
+var hostRe = mustCue(`\b(host|hosts|hosting|hosted)\b`)
 
-var reasonRe = regexp.MustCompile(`\b(?:due to|because of|over|amid|citing|after)\s+([^.;,]{4,80})`)
+var reasonRe = mustCue(`\b(?:due to|because of|over|amid|citing|after)\s+([^.;,]{4,80})`)
 
 func reasonAfter(s *sentence) string {
 	if m := reasonRe.FindStringSubmatchIndex(s.Low); m != nil {

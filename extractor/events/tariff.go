@@ -1,7 +1,6 @@
 package events
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 )
@@ -32,7 +31,7 @@ var goodsWords = map[string]bool{
 }
 
 // allWords mark a tariff on every country.
-var allTargetRe = regexp.MustCompile(`\b((?:all|most|nearly all|almost all|dozens of|all of its|all its) (?:countries|nations|trading partners|imports|foreign|imported|economies)|every (?:country|nation|trading partner)|worldwide|from anywhere|across the board|all sources|baseline|blanket|imports of (?:steel|aluminum|aluminium|copper|lumber|timber|cars|autos|automobiles|trucks|pharmaceuticals|semiconductors|chips|furniture)|(?:steel|aluminum|aluminium|copper|lumber|timber|pharmaceutical|semiconductor|chip|furniture|truck) (?:imports|tariffs?|duties))\b`)
+var allTargetRe = mustCue(`\b((?:all|most|nearly all|almost all|dozens of|all of its|all its) (?:countries|nations|trading partners|imports|foreign|imported|economies)|every (?:country|nation|trading partner)|worldwide|from anywhere|across the board|all sources|baseline|blanket|imports of (?:steel|aluminum|aluminium|copper|lumber|timber|cars|autos|automobiles|trucks|pharmaceuticals|semiconductors|chips|furniture)|(?:steel|aluminum|aluminium|copper|lumber|timber|pharmaceutical|semiconductor|chip|furniture|truck) (?:imports|tariffs?|duties))\b`)
 
 // notTariffAfter follow a percentage that is no tariff rate.
 var notTariffAfter = []string{"of ", "reduction", "cut ", "cuts", "increase", "hike", "rise", "decrease", "drop", "jump", "fall", "point", "tariff quota", "tariff-rate quota", "tariff rate quota", "of gdp", "of the", "of its", "of their", "of all", "of total", "of global", "of u", "of us", "of american", "of japanese", "of exports", "of imports", "stake", "share", "growth", "of sales", "of revenue", "of profits", "of the profits", "year-on-year", "year on year", "on the year", "in the first", "in the second", "in the third", "in the fourth", "drop", "decline", "rise", "increase in", "jump", "fall", "of respondents", "of voters", "of americans", "of companies", "of firms", "of consumers", "majority", "ownership", "of shipments", "of which", "chance", "probability", "inflation", "interest", "stake"}
@@ -164,13 +163,13 @@ func tariffRates(s *sentence) []tariffRate {
 }
 
 var (
-	prevLinkRe  = regexp.MustCompile(`^[^;%]*\b(from|instead of|rather than|replacing|compared with|compared to|versus|vs|down from|up from|reduced from|cut from)\b[^;%]{0,35}$`)
-	totalRe     = regexp.MustCompile(`\b(total|totaling|totalling|combined|(?:bringing|taking|raising|lifting) (?:it|them|the total|the tariffs?|the rate|the levy|duties|levies)? ?to|for a total of|cumulative)\b`)
-	doubledRe   = regexp.MustCompile(`\bdoubl(?:e|es|ed|ing)\b[^%]*\bto\s+(?:\S+\s+)?$`)
-	bareFromRe  = regexp.MustCompile(`\bfrom (\d+(?:\.\d+)?) to $`)
-	risingRe    = regexp.MustCompile(`\b(rising|increasing|growing|climbing|going up|falling) to $`)
-	rangeRe     = regexp.MustCompile(`\b(rang\w*|between|varying|vary)\s+(?:\S+\s+){0,2}$`)
-	incrementRe = regexp.MustCompile(`\b(additional|extra|another|further|new)\b`)
+	prevLinkRe  = mustCue(`^[^;%]*\b(from|instead of|rather than|replacing|compared with|compared to|versus|vs|down from|up from|reduced from|cut from)\b[^;%]{0,35}$`)
+	totalRe     = mustCue(`\b(total|totaling|totalling|combined|(?:bringing|taking|raising|lifting) (?:it|them|the total|the tariffs?|the rate|the levy|duties|levies)? ?to|for a total of|cumulative)\b`)
+	doubledRe   = mustCue(`\bdoubl(?:e|es|ed|ing)\b[^%]*\bto\s+(?:\S+\s+)?$`)
+	bareFromRe  = mustCue(`\bfrom (\d+(?:\.\d+)?) to $`)
+	risingRe    = mustCue(`\b(rising|increasing|growing|climbing|going up|falling) to $`)
+	rangeRe     = mustCue(`\b(rang\w*|between|varying|vary)\s+(?:\S+\s+){0,2}$`)
+	incrementRe = mustCue(`\b(additional|extra|another|further|new)\b`)
 )
 
 func isCurrent(s *sentence, ti int) bool {
@@ -637,11 +636,11 @@ func productsNear(s *sentence, ti int) string {
 var dealContextWords = []string{"deal", "agree", "pact", "framework", "accord", "negotiated", "memorandum", "truce", "handshake", "understanding", "consensus", "bargain"}
 
 // dealContextRe marks a tariff rate set by an agreement.
-var dealContextRe = regexp.MustCompile(`\b(deal|deals|agreement|agreements|agreed|agree|agrees|pact|framework|accord|negotiated|memorandum|truce|handshake|understandings?|consensus|bargain)\b`)
+var dealContextRe = mustCue(`\b(deal|deals|agreement|agreements|agreed|agree|agrees|pact|framework|accord|negotiated|memorandum|truce|handshake|understandings?|consensus|bargain)\b`)
 
 // effectiveRe precedes the date a tariff takes effect: "from Aug. 1",
 // "taking effect on July 9".
-var effectiveRe = regexp.MustCompile(`\b(starting|from|effective|beginning|as of|(?:takes?|taking|took) effect|(?:goes?|going|went) into effect|(?:comes?|coming|came) into force|kicks? in|kicked in)\s+(?:on\s+)?$`)
+var effectiveRe = mustCue(`\b(starting|from|effective|beginning|as of|(?:takes?|taking|took) effect|(?:goes?|going|went) into effect|(?:comes?|coming|came) into force|kicks? in|kicked in)\s+(?:on\s+)?$`)
 
 // effectiveDate returns the date after an effect cue in s.
 func effectiveDate(s *sentence) string {
@@ -675,14 +674,14 @@ func sectorOnly(prod string) bool {
 }
 
 // afterThreatRe: a rate described as threatened, proposed or looming.
-var afterThreatRe = regexp.MustCompile(`^[^.;,]{0,40}?\b(threatened|proposed|planned|looming|mooted|floated|announced earlier|initially proposed)\b`)
-var beforeThreatRe = regexp.MustCompile(`\b(threatened|proposed|looming|potential|possible|hypothetical|mooted|initially proposed|planned|expected|anticipated|dodge|dodged|avoid|avoided|avoiding|escape|escaped|spared|exempted|exempt)\s+(?:\S+\s+){0,3}$`)
+var afterThreatRe = mustCue(`^[^.;,]{0,40}?\b(threatened|proposed|planned|looming|mooted|floated|announced earlier|initially proposed)\b`)
+var beforeThreatRe = mustCue(`\b(threatened|proposed|looming|potential|possible|hypothetical|mooted|initially proposed|planned|expected|anticipated|dodge|dodged|avoid|avoided|avoiding|escape|escaped|spared|exempted|exempt)\s+(?:\S+\s+){0,3}$`)
 
 // eliminateRe: a deal that removes a tariff (to zero).
-var eliminateRe = regexp.MustCompile(`\b(eliminat\w*|scrap\w*|remov\w*|abolish\w*|lift\w*|cancel\w*|drop\w*|waiv\w*|exempt\w*)\s+(?:\S+\s+){0,4}$`)
+var eliminateRe = mustCue(`\b(eliminat\w*|scrap\w*|remov\w*|abolish\w*|lift\w*|cancel\w*|drop\w*|waiv\w*|exempt\w*)\s+(?:\S+\s+){0,4}$`)
 
 // cutRe: words that make a rate the new rate of a reduction.
-var cutRe = regexp.MustCompile(`\b(lower\w*|reduc\w*|cut\w*|slash\w*|trim\w*|halv\w*|will pay|will face|will be|would pay|would face|set at|capped|cap)\b`)
+var cutRe = mustCue(`\b(lower\w*|reduc\w*|cut\w*|slash\w*|trim\w*|halv\w*|will pay|will face|will be|would pay|would face|set at|capped|cap)\b`)
 
 // fromBefore reports whether "from" opens the phrase of the rate at token
 // ti: "from 25%", "from their current 39 percent".
@@ -699,7 +698,7 @@ func fromBefore(s *sentence, ti int) bool {
 }
 
 // afterRemovedRe: "the 25% tariffs on steel removed".
-var afterRemovedRe = regexp.MustCompile(`^[^.;,]{0,50}?\b(removed|eliminated|scrapped|lifted|dropped|abolished|waived)\b`)
+var afterRemovedRe = mustCue(`^[^.;,]{0,50}?\b(removed|eliminated|scrapped|lifted|dropped|abolished|waived)\b`)
 
 // tail returns the last n bytes of s (fewer when s is shorter), so that
 // patterns anchored at the end scan a short string.
@@ -761,7 +760,7 @@ func coTargets(s *sentence, ms []*mention, t *mention) []*mention {
 
 // assertedRateRe: a rate whose noun phrase asserts it whatever the clause
 // around says ("to soften the 39% tariff imposed by Trump").
-var assertedRateRe = regexp.MustCompile(`^[^,;.]{0,30}?\b(imposed|levied|introduced|slapped|applied|in place|in force|in effect|took effect|already)\b`)
+var assertedRateRe = mustCue(`^[^,;.]{0,30}?\b(imposed|levied|introduced|slapped|applied|in place|in force|in effect|took effect|already)\b`)
 
 // imposerPrior returns the country the article most often names as the
 // author of a tariff ("China imposed", "U.S. tariffs"), other than not.
@@ -834,7 +833,7 @@ func onlySources(s *sentence) bool {
 }
 
 // averageRe marks averages and effective rates anywhere in the clause.
-var averageRe = regexp.MustCompile(`\b(average|averaged|averaging|effective (?:tariff )?rate|weighted)\b`)
+var averageRe = mustCue(`\b(average|averaged|averaging|effective (?:tariff )?rate|weighted)\b`)
 
 // all0 returns pointers to the mentions of s.
 func all0(s *sentence) []*mention {
