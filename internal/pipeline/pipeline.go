@@ -365,9 +365,6 @@ func (p *Pipeline) finish(outcome string) {
 // the scheduler hands it over again later.
 func (p *Pipeline) failed(ctx context.Context, log *zap.Logger, it feeds.Item, stage string, cause error) {
 	class := metrics.ErrorClass(cause)
-	if stage == "fetch" {
-		p.opts.Metrics.PageFetch(class, 0)
-	}
 	d := publish.DeadLetter{
 		Stage:      stage,
 		ErrorClass: class,
@@ -416,10 +413,10 @@ func (p *Pipeline) load(ctx context.Context, it feeds.Item) ([]byte, page.Meta, 
 	}
 	t := time.Now()
 	resp, err := p.opts.Fetcher.Get(ctx, it.Link, nil, p.opts.MaxPageBytes)
+	p.opts.Metrics.PageFetch(metrics.ErrorClass(err), time.Since(t))
 	if err != nil {
 		return nil, meta, err
 	}
-	p.opts.Metrics.PageFetch(metrics.ResultOK, time.Since(t))
 	meta.URL, meta.Header = resp.URL, resp.Header
 	return resp.Body, meta, nil
 }
