@@ -146,7 +146,7 @@ func New() *Metrics {
 	m.events = f.counterVec("events_published_total",
 		"Events acknowledged by Kafka, by event type.", "type")
 	m.publishDur = f.histogram("publish_duration_seconds",
-		"Time from handing an article's events to the producer to Kafka's acknowledgement of all of them.",
+		"Duration of one successful publish call (an article's record, or its events) until Kafka acknowledged every message (acks=all).",
 		[]float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10})
 	m.publishErrors = f.counter("publish_errors_total",
 		"Publish calls that failed (events not acknowledged; the article is retried).")

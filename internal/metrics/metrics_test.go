@@ -209,7 +209,7 @@ func TestPublishedCountsErrorsApart(t *testing.T) {
 		})
 	}
 	want := `
-# HELP newsevents_publish_duration_seconds Time from handing an article's events to the producer to Kafka's acknowledgement of all of them.
+# HELP newsevents_publish_duration_seconds Duration of one successful publish call (an article's record, or its events) until Kafka acknowledged every message (acks=all).
 # TYPE newsevents_publish_duration_seconds histogram
 newsevents_publish_duration_seconds_bucket{le="0.001"} 0
 newsevents_publish_duration_seconds_bucket{le="0.0025"} 0
