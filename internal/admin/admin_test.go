@@ -41,6 +41,12 @@ func do(t *testing.T, h http.Handler, method, path, body string) (int, string) {
 		r = strings.NewReader(body)
 	}
 	req := httptest.NewRequest(method, path, r)
+	switch {
+	case strings.HasPrefix(body, "{"):
+		req.Header.Set("Content-Type", "application/json")
+	case body != "":
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded") // as curl -d sends
+	}
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
 	return rec.Code, rec.Body.String()
@@ -116,7 +122,9 @@ func TestLogLevel(t *testing.T) {
 		{"PUT", `{"level":"debug"}`, 200, `{"level":"debug"}`, zapcore.DebugLevel},
 		{"GET", "", 200, `{"level":"debug"}`, zapcore.DebugLevel},
 		{"PUT", `{"level":"loud"}`, 400, `{"error":`, zapcore.DebugLevel},
-		{"POST", `{"level":"warn"}`, 405, `{"error":`, zapcore.DebugLevel},
+		{"PUT", `level=warn`, 200, `{"level":"warn"}`, zapcore.WarnLevel},
+		{"PUT", `level=info`, 200, `{"level":"info"}`, zapcore.InfoLevel},
+		{"POST", `{"level":"warn"}`, 405, `{"error":`, zapcore.InfoLevel},
 	}
 	for _, st := range steps {
 		code, body := do(t, h, st.method, "/loglevel", st.body)
