@@ -288,7 +288,6 @@ func runPipeline(ctx context.Context, cfg config.Config, f *runFlags, d deps, pr
 				err = errors.Join(err, aerr)
 			}
 		}()
-		log.Info("admin endpoint listening", zap.String("addr", srv.Addr()))
 	}
 
 	p, err := pipeline.New(pipeline.Options{
