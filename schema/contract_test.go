@@ -4,45 +4,21 @@ import (
 	"bufio"
 	"encoding/json"
 	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/newsevents/newsevents/extractor"
 	"github.com/newsevents/newsevents/extractor/events"
+	"github.com/newsevents/newsevents/internal/testshared"
 	"github.com/newsevents/newsevents/schema"
 )
-
-// sharedDir finds ../shared beside the repository root, or skips.
-func sharedDir(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("go.mod not found above the test")
-		}
-		dir = parent
-	}
-	shared := filepath.Join(dir, "..", "shared")
-	if _, err := os.Stat(shared); err != nil {
-		t.Skipf("%s not found (the shared folder sits beside the repository): %v", shared, err)
-	}
-	return shared
-}
 
 // TestExtractorOutputMatchesSchema runs the extractor over the dev corpus
 // and validates every event it produces against the published schema:
 // the contract holds for what the extractor really emits, not only for
 // hand-made samples.
 func TestExtractorOutputMatchesSchema(t *testing.T) {
-	path := filepath.Join(sharedDir(t), "corpus", "dev", "trade-news.jsonl")
+	path := testshared.Path(t, "corpus", "dev", "trade-news.jsonl")
 	f, err := os.Open(path)
 	if err != nil {
 		t.Skipf("corpus not found: %v", err)

@@ -15,19 +15,9 @@ import (
 	"github.com/newsevents/newsevents/internal/demo"
 	"github.com/newsevents/newsevents/internal/kafkatest"
 	"github.com/newsevents/newsevents/internal/publish"
+	"github.com/newsevents/newsevents/internal/testshared"
 	"github.com/newsevents/newsevents/schema"
 )
-
-// shared returns the path of the shared/ folder beside the repository, or
-// skips the test when it is absent.
-func shared(t *testing.T, rel string) string {
-	t.Helper()
-	p := filepath.Join("..", "..", "..", "shared", rel)
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("%s not found (the shared folder sits beside the repository): %v", p, err)
-	}
-	return p
-}
 
 func runCmd(t *testing.T, ctx context.Context, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
@@ -44,7 +34,7 @@ func TestUsageAndUnknownCommand(t *testing.T) {
 }
 
 func TestExtractSeedPrintsItsFourEvents(t *testing.T) {
-	seed := shared(t, "seed/000_819cb3dde3cf8934.txt")
+	seed := testshared.Path(t, "seed", "000_819cb3dde3cf8934.txt")
 	code, stdout, stderr := runCmd(t, context.Background(), "extract", seed)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/newsevents/newsevents/internal/testshared"
 )
 
 // corpusDoc is the part of a corpus record the benchmark reads.
@@ -20,7 +22,7 @@ type corpusDoc struct {
 // loadDevDocs reads ../shared/corpus/dev/*.jsonl as documents (title not
 // repeated when the text starts with it, as the eval command does).
 func loadDevDocs(tb testing.TB) []Document {
-	dir := sharedDir(tb, filepath.Join("corpus", "dev"))
+	dir := testshared.Path(tb, "corpus", "dev")
 	files, _ := filepath.Glob(filepath.Join(dir, "*.jsonl"))
 	var docs []Document
 	for _, fn := range files {

@@ -8,13 +8,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/newsevents/newsevents/internal/testshared"
 	"github.com/newsevents/newsevents/schema"
 )
 
 // TestSeedArticle reads the spec's example article (shared/seed) with its
 // first line as the title and expects the spec's four events.
 func TestSeedArticle(t *testing.T) {
-	dir := sharedDir(t, "seed")
+	dir := testshared.Path(t, "seed")
 	b, err := os.ReadFile(filepath.Join(dir, "000_819cb3dde3cf8934.txt"))
 	if err != nil {
 		t.Skipf("seed article absent: %v", err)

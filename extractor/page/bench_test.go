@@ -7,30 +7,13 @@ import (
 	"testing"
 
 	"github.com/newsevents/newsevents/internal/bodyscore"
+	"github.com/newsevents/newsevents/internal/testshared"
 )
 
 // benchDir finds ../shared/bench/article-body from the repository root.
 func benchDir(tb testing.TB) string {
 	tb.Helper()
-	dir, err := filepath.Abs(".")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			tb.Skip("repository root not found")
-		}
-		dir = parent
-	}
-	b := filepath.Join(dir, "..", "shared", "bench", "article-body")
-	if _, err := os.Stat(filepath.Join(b, "ground-truth.json")); err != nil {
-		tb.Skipf("article-body benchmark not found at %s", b)
-	}
-	return b
+	return filepath.Dir(testshared.Path(tb, "bench", "article-body", "ground-truth.json"))
 }
 
 // TestBenchF1 scores the body extractor on the article-body benchmark's

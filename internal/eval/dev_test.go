@@ -2,11 +2,10 @@ package eval
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/newsevents/newsevents/extractor/events"
+	"github.com/newsevents/newsevents/internal/testshared"
 	"github.com/newsevents/newsevents/schema"
 )
 
@@ -22,23 +21,7 @@ type engine struct{ e *events.Engine }
 func (x engine) Text(d events.Document) []schema.Event { return x.e.Extract(d) }
 
 func TestDevRatchet(t *testing.T) {
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		if filepath.Dir(dir) == dir {
-			t.Skip("go.mod not found")
-		}
-		dir = filepath.Dir(dir)
-	}
-	dev := filepath.Join(dir, "..", "shared", "corpus", "dev")
-	if _, err := os.Stat(dev); err != nil {
-		t.Skipf("%s is absent: the dev ratchet needs the shared corpus beside the repository", dev)
-	}
+	dev := testshared.Path(t, "corpus", "dev")
 	recs, err := Load(dev)
 	if err != nil {
 		t.Fatal(err)
