@@ -17,9 +17,14 @@ type Extractor struct {
 	events *events.Engine
 }
 
-// New builds the page extractor and compiles the event rules.
-func New() (*Extractor, error) {
-	p, err := page.New()
+// New builds the page extractor (with its default page size limit) and
+// compiles the event rules.
+func New() (*Extractor, error) { return NewWithOptions(page.Options{}) }
+
+// NewWithOptions is New with the page extractor's options, such as the
+// page size limit of the configuration.
+func NewWithOptions(po page.Options) (*Extractor, error) {
+	p, err := page.NewWithOptions(po)
 	if err != nil {
 		return nil, fmt.Errorf("page extractor: %w", err)
 	}

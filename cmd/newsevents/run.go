@@ -13,6 +13,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/newsevents/newsevents/extractor"
+	"github.com/newsevents/newsevents/extractor/page"
 	"github.com/newsevents/newsevents/feeds"
 	"github.com/newsevents/newsevents/internal/admin"
 	"github.com/newsevents/newsevents/internal/config"
@@ -213,7 +214,7 @@ func runPipeline(ctx context.Context, cfg config.Config, f *runFlags, d deps, pr
 	}()
 	m.WatchBroker(func() (bool, time.Time) { s := pub.Status(); return s.Reachable, s.Since })
 
-	x, err := extractor.New()
+	x, err := extractor.NewWithOptions(page.Options{MaxBytes: int(cfg.Poll.MaxPageBytes)})
 	if err != nil {
 		return err
 	}
