@@ -397,6 +397,24 @@ func (s *Store) Feeds() ([]FeedState, error) {
 	if err != nil {
 		return nil, fmt.Errorf("state: %w", err)
 	}
+	// The pending list is rewritten at each poll; count only what is still
+	// not done, so the status does not show finished work as pending.
+	for i := range out {
+		if out[i].Pending == 0 {
+			continue
+		}
+		pending, err := s.Pending(out[i].URL)
+		if err != nil {
+			return nil, err
+		}
+		n := 0
+		for _, p := range pending {
+			if done, err := s.Seen(p.Item); err == nil && !done {
+				n++
+			}
+		}
+		out[i].Pending = n
+	}
 	sort.Slice(out, func(i, j int) bool { return out[i].URL < out[j].URL })
 	return out, nil
 }

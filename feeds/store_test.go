@@ -182,3 +182,28 @@ func TestStoreCheckAndSizeFollowItsLife(t *testing.T) {
 		t.Error("Check on a closed store succeeded; /readyz would say ready")
 	}
 }
+
+func TestStoreFeedsCountsOnlyPendingNotDone(t *testing.T) {
+	s, err := OpenStore(t.TempDir(), StoreOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	feed := "https://n.example/rss"
+	a := Item{FeedURL: feed, GUID: "a", Link: "https://n.example/a"}
+	b := Item{FeedURL: feed, GUID: "b", Link: "https://n.example/b"}
+	now := time.Now()
+	if err := s.SavePoll(FeedState{URL: feed}, nil, []PendingItem{{Item: a, Since: now}, {Item: b, Since: now}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.MarkDone(a, ""); err != nil {
+		t.Fatal(err)
+	}
+	fs, err := s.Feeds()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fs) != 1 || fs[0].Pending != 1 || fs[0].Done != 1 {
+		t.Errorf("feeds %+v, want one feed with 1 pending and 1 done", fs)
+	}
+}
