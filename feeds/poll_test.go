@@ -65,10 +65,7 @@ func TestFeedErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				client, _ := startSite(t, tt.handler, fetch.Options{Timeout: 30 * time.Second})
-				store, err := OpenStore(t.TempDir(), StoreOptions{})
-				if err != nil {
-					t.Fatal(err)
-				}
+				store := openTestStore(t, t.TempDir(), StoreOptions{})
 				defer store.Close()
 				const url = "http://news.example/a"
 				s := newTestScheduler(t, client, store, []Feed{{URL: url}}, SchedulerOptions{MaxFeedBytes: 1 << 20})
@@ -162,10 +159,7 @@ func TestRewrittenGUIDs(t *testing.T) {
 				rssItem{Title: "New anti-dumping probe", Link: "https://news.example/a/9", GUID: "urn:v2:9", Date: day1.Add(5 * time.Hour)},
 			))
 		}), fetch.Options{})
-		store, err := OpenStore(t.TempDir(), StoreOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
+		store := openTestStore(t, t.TempDir(), StoreOptions{})
 		defer store.Close()
 		s := newTestScheduler(t, client, store, []Feed{{URL: "http://news.example/rewrites"}}, SchedulerOptions{})
 		out := &sink{store: store}
@@ -189,10 +183,7 @@ func TestSameArticleInTwoFeeds(t *testing.T) {
 		client, _ := startSite(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			fmt.Fprint(w, rss("", rssItem{Title: "Shared", Link: "https://news.example/shared?utm_campaign=" + r.URL.Path, GUID: r.URL.Path, Date: day1}))
 		}), fetch.Options{})
-		store, err := OpenStore(t.TempDir(), StoreOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
+		store := openTestStore(t, t.TempDir(), StoreOptions{})
 		defer store.Close()
 		fs := []Feed{{URL: "http://one.example/rss"}, {URL: "http://two.example/rss"}}
 		steps := []struct {
@@ -235,10 +226,7 @@ func TestBoundedPollers(t *testing.T) {
 			inFlight.Add(-1)
 			fmt.Fprint(w, rss("", rssItem{Title: "x", Link: "https://news.example" + r.URL.Path + "/1", GUID: r.URL.Path}))
 		}), fetch.Options{})
-		store, err := OpenStore(t.TempDir(), StoreOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
+		store := openTestStore(t, t.TempDir(), StoreOptions{})
 		defer store.Close()
 		var fs []Feed
 		for i := range 40 {
@@ -276,10 +264,7 @@ func TestFullText(t *testing.T) {
 				rssItem{Title: "Teaser", Link: "https://news.example" + r.URL.Path + "/teaser", GUID: r.URL.Path + "teaser"},
 			))
 		}), fetch.Options{})
-		store, err := OpenStore(t.TempDir(), StoreOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
+		store := openTestStore(t, t.TempDir(), StoreOptions{})
 		defer store.Close()
 		fs := []Feed{{URL: "http://news.example/full", FullText: true, Name: "Full wire", Tags: []string{"steel"}}, {URL: "http://news.example/plain"}}
 		out := &sink{}
@@ -332,10 +317,7 @@ func TestFeedOnInternalAddress(t *testing.T) {
 				client, rec := startSite(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 					fmt.Fprint(w, rss("", twoItems...))
 				}), fetch.Options{AllowCIDRs: tt.allow})
-				store, err := OpenStore(t.TempDir(), StoreOptions{})
-				if err != nil {
-					t.Fatal(err)
-				}
+				store := openTestStore(t, t.TempDir(), StoreOptions{})
 				defer store.Close()
 				const url = "http://feeds.internal/rss"
 				if err := newTestScheduler(t, client, store, []Feed{{URL: url}}, SchedulerOptions{}).Run(t.Context(), true, (&sink{}).emit, nil); err != nil {
@@ -420,10 +402,7 @@ func TestPoliteToOneHost(t *testing.T) {
 			inFlight.Add(-1)
 			fmt.Fprint(w, rss("", rssItem{Title: "x", Link: "https://busy.example" + r.URL.Path + "/1", GUID: r.URL.Path}))
 		}), fetch.Options{PerHostRate: 1, PerHostConcurrency: 2, Timeout: 3 * time.Second})
-		store, err := OpenStore(t.TempDir(), StoreOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
+		store := openTestStore(t, t.TempDir(), StoreOptions{})
 		defer store.Close()
 		var fs []Feed
 		for i := range 12 {
@@ -461,10 +440,7 @@ func TestBusyHostDoesNotStarveOthers(t *testing.T) {
 		client, rec := startSite(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			fmt.Fprint(w, rss("", rssItem{Title: "x", Link: "https://" + r.Host + r.URL.Path + "/1", GUID: r.URL.Path}))
 		}), fetch.Options{PerHostRate: 1, PerHostConcurrency: 2})
-		store, err := OpenStore(t.TempDir(), StoreOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
+		store := openTestStore(t, t.TempDir(), StoreOptions{})
 		defer store.Close()
 		var fs []Feed
 		for i := range 30 {
@@ -549,10 +525,7 @@ func TestWrongCharsetFromServer(t *testing.T) {
 			w.Header().Set("Content-Type", "application/rss+xml; charset=ISO-8859-1")
 			fmt.Fprint(w, latin1(rss("", rssItem{Title: title, Link: "https://news.example/cafe", GUID: "cafe"})))
 		}), fetch.Options{})
-		store, err := OpenStore(t.TempDir(), StoreOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
+		store := openTestStore(t, t.TempDir(), StoreOptions{})
 		defer store.Close()
 		out := &sink{}
 		if err := newTestScheduler(t, client, store, []Feed{{URL: "http://news.example/latin1"}}, SchedulerOptions{}).Run(t.Context(), true, out.emit, nil); err != nil {

@@ -107,10 +107,7 @@ func TestValidatorsIndependent(t *testing.T) {
 				w.WriteHeader(http.StatusNotModified)
 			}
 		}), fetch.Options{})
-		store, err := OpenStore(t.TempDir(), StoreOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
+		store := openTestStore(t, t.TempDir(), StoreOptions{})
 		defer store.Close()
 		s := newTestScheduler(t, client, store, []Feed{{URL: "http://news.example/lm.xml"}}, SchedulerOptions{})
 		for range 3 {
@@ -171,10 +168,7 @@ func TestScheduleTiming(t *testing.T) {
 					}
 					fmt.Fprint(w, rss(tt.extra, twoItems...))
 				}), fetch.Options{})
-				store, err := OpenStore(t.TempDir(), StoreOptions{})
-				if err != nil {
-					t.Fatal(err)
-				}
+				store := openTestStore(t, t.TempDir(), StoreOptions{})
 				defer store.Close()
 				f := tt.feed
 				f.URL = "http://news.example/" + strings.ReplaceAll(tt.name, " ", "-")
@@ -243,10 +237,7 @@ func TestFailingFeedBacksOffAndRecovers(t *testing.T) {
 			}
 			fmt.Fprint(w, rss("", twoItems...))
 		}), fetch.Options{})
-		store, err := OpenStore(t.TempDir(), StoreOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
+		store := openTestStore(t, t.TempDir(), StoreOptions{})
 		defer store.Close()
 		core, logs := observer.New(zap.InfoLevel)
 		const url = "http://news.example/flaky.xml"
@@ -297,10 +288,7 @@ func TestEndPass(t *testing.T) {
 		client, rec := startSite(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			fmt.Fprint(w, rss("", rssItem{Title: "x", Link: "https://news.example" + r.URL.Path, GUID: r.URL.Path}))
 		}), fetch.Options{})
-		store, err := OpenStore(t.TempDir(), StoreOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
+		store := openTestStore(t, t.TempDir(), StoreOptions{})
 		defer store.Close()
 		var fs []Feed
 		for i := range 6 {
@@ -339,10 +327,7 @@ func TestSlowFeedDelaysNoOther(t *testing.T) {
 			}
 			fmt.Fprint(w, rss("", rssItem{Title: "x", Link: "https://news.example" + r.URL.Path, GUID: r.URL.Path}))
 		}), fetch.Options{Timeout: 20 * time.Minute})
-		store, err := OpenStore(t.TempDir(), StoreOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
+		store := openTestStore(t, t.TempDir(), StoreOptions{})
 		defer store.Close()
 		fs := []Feed{{URL: "http://slow.example/slow"}, {URL: "http://fast.example/fast"}}
 		ctx, cancel := context.WithTimeout(t.Context(), time.Hour)

@@ -165,10 +165,7 @@ func TestStoreLocked(t *testing.T) {
 }
 
 func TestStoreCheckAndSizeFollowItsLife(t *testing.T) {
-	s, err := OpenStore(t.TempDir(), StoreOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := openTestStore(t, t.TempDir(), StoreOptions{})
 	if err := s.Check(); err != nil {
 		t.Errorf("Check on an open store: %v", err)
 	}
@@ -184,10 +181,7 @@ func TestStoreCheckAndSizeFollowItsLife(t *testing.T) {
 }
 
 func TestStoreFeedsCountsOnlyPendingNotDone(t *testing.T) {
-	s, err := OpenStore(t.TempDir(), StoreOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := openTestStore(t, t.TempDir(), StoreOptions{})
 	defer s.Close()
 	feed := "https://n.example/rss"
 	a := Item{FeedURL: feed, GUID: "a", Link: "https://n.example/a"}
