@@ -7,10 +7,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/newsevents/newsevents/feeds"
-	"github.com/newsevents/newsevents/schema"
 )
-
-func coreTypes() []schema.Type { return schema.CoreTypes() }
 
 // FeedList is a simple Source: every Interval it polls every feed in turn.
 type FeedList struct {

@@ -10,6 +10,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/newsevents/newsevents/internal/metrics"
+	"github.com/newsevents/newsevents/schema"
 )
 
 // Snapshot is a copy of the pipeline's counts.
@@ -111,7 +112,7 @@ func (p *Pipeline) summarize(n int64, t *passTracker) {
 
 func (p *Pipeline) topics() []string {
 	var ts []string
-	for _, t := range coreTypes() {
+	for _, t := range schema.CoreTypes() {
 		ts = append(ts, p.opts.Publisher.Topic(t))
 	}
 	return ts
