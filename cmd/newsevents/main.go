@@ -13,6 +13,8 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/newsevents/newsevents/schema"
 )
 
 // command is one subcommand. args excludes the subcommand's name.
@@ -103,4 +105,21 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 		return errUsage
 	}
 	return nil
+}
+
+// typeFlag registers --type (repeatable, comma-separated) on fs and
+// returns the types it collects.
+func typeFlag(fs *flag.FlagSet) *[]schema.Type {
+	var types []schema.Type
+	fs.Func("type", "only events of this `type` (trip_cancelled, tariff-imposed...); repeat or comma-separate for several", func(s string) error {
+		for _, p := range splitList(s) {
+			t, err := schema.ParseType(p)
+			if err != nil {
+				return err
+			}
+			types = append(types, t)
+		}
+		return nil
+	})
+	return &types
 }

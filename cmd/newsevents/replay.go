@@ -25,17 +25,7 @@ func cmdReplay(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	k.register(fs)
 	var w windowFlags
 	w.register(fs)
-	var types []schema.Type
-	fs.Func("type", "only events of this `type` (trip_cancelled, tariff-imposed...); repeat or comma-separate for several", func(s string) error {
-		for _, p := range splitList(s) {
-			t, err := schema.ParseType(p)
-			if err != nil {
-				return err
-			}
-			types = append(types, t)
-		}
-		return nil
-	})
+	typesFlag := typeFlag(fs)
 	out := fs.String("out", "", "write the events to `FILE` as JSON lines (- for stdout)")
 	toPrefix := fs.String("to-topic-prefix", "", "copy the messages (key, value, headers) to the event topics under `PREFIX`")
 	quiet := fs.Bool("quiet", false, "no progress bar on stderr")
@@ -73,7 +63,7 @@ flags:`)
 	if err != nil {
 		return err
 	}
-	opts := replay.Options{Conn: conn, TopicPrefix: cfg.TopicPrefix, Types: types, Window: window, ToTopicPrefix: *toPrefix, Compression: comp}
+	opts := replay.Options{Conn: conn, TopicPrefix: cfg.TopicPrefix, Types: *typesFlag, Window: window, ToTopicPrefix: *toPrefix, Compression: comp}
 	if !*quiet {
 		opts.Progress = stderr
 	}

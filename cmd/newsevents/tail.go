@@ -19,17 +19,7 @@ func cmdTail(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs := newFlagSet("tail", stderr)
 	brokers := fs.String("brokers", "127.0.0.1:9092", "comma-separated Kafka `host:port` list")
 	prefix := fs.String("topic-prefix", schema.DefaultTopicPrefix, "`prefix` of the event topics")
-	var types []schema.Type
-	fs.Func("type", "only events of this `type` (trip_cancelled, tariff-imposed...); repeat or comma-separate for several", func(s string) error {
-		for _, p := range splitList(s) {
-			t, err := schema.ParseType(p)
-			if err != nil {
-				return err
-			}
-			types = append(types, t)
-		}
-		return nil
-	})
+	typesFlag := typeFlag(fs)
 	fromBeginning := fs.Bool("from-beginning", false, "print the events already on the topics, then follow")
 	asJSON := fs.Bool("json", false, "print each event's JSON value instead of a readable line")
 	fs.Usage = func() {
@@ -39,6 +29,7 @@ func cmdTail(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	types := *typesFlag
 	if len(types) == 0 {
 		types = schema.CoreTypes()
 	}
