@@ -213,17 +213,4 @@ func ymd(t time.Time) string { return t.Format("2006-01-02") }
 
 // relPositions returns where a relative date may be written: weekday names
 // and "yesterday", "today", "last/next/this week/month/year".
-func relPositions(low string) []int {
-	var out []int
-	for _, w := range []string{"day", "week", "month", "year"} {
-		for i := 0; ; {
-			j := strings.Index(low[i:], w)
-			if j < 0 {
-				break
-			}
-			out = append(out, i+j)
-			i += j + len(w)
-		}
-	}
-	return out
-}
+func relPositions(low string) []int { return indexAll(low, "day", "week", "month", "year") }

@@ -208,8 +208,14 @@ func symbolPositions(s string) []int {
 
 // scalePositions returns where a scale word is written (billion, bn...).
 func scalePositions(s string) []int {
+	return indexAll(s, "trillion", "billion", "million", "bn", "tn", "mn")
+}
+
+// indexAll returns every index at which one of words starts in s
+// (non-overlapping occurrences of each word), for windowMatches.
+func indexAll(s string, words ...string) []int {
 	var out []int
-	for _, w := range []string{"trillion", "billion", "million", "bn", "tn", "mn"} {
+	for _, w := range words {
 		for i := 0; ; {
 			j := strings.Index(s[i:], w)
 			if j < 0 {

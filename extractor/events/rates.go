@@ -134,17 +134,4 @@ sorted:
 
 // percentWordPositions returns where "percent" or "per cent" is written:
 // the number-word pattern runs on a window before each.
-func percentWordPositions(s string) []int {
-	var out []int
-	for _, w := range []string{"percent", "per cent"} {
-		for i := 0; ; {
-			j := strings.Index(s[i:], w)
-			if j < 0 {
-				break
-			}
-			out = append(out, i+j)
-			i += j + len(w)
-		}
-	}
-	return out
-}
+func percentWordPositions(s string) []int { return indexAll(s, "percent", "per cent") }
