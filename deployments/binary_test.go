@@ -3,13 +3,15 @@ package deployments_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -22,14 +24,37 @@ import (
 	"github.com/newsevents/newsevents/internal/admin"
 )
 
-func freePort(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+// logBuffer collects a child's stderr while the test reads it.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *logBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *logBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// loggedAddr returns the addr field of the first JSON log line with message
+// msg, or "" if there is none yet.
+func (b *logBuffer) loggedAddr(msg string) string {
+	for _, line := range strings.Split(b.String(), "\n") {
+		var l struct {
+			Msg  string `json:"msg"`
+			Addr string `json:"addr"`
+		}
+		if json.Unmarshal([]byte(line), &l) == nil && l.Msg == msg && l.Addr != "" {
+			return l.Addr
+		}
 	}
-	defer ln.Close()
-	return ln.Addr().String()
+	return ""
 }
 
 func get(t *testing.T, url string) (int, string) {
@@ -83,11 +108,13 @@ func TestBinaryServesAdminEndpoints(t *testing.T) {
 	if err := yaml.Unmarshal(data, &cfg); err != nil {
 		t.Fatal(err)
 	}
-	adminAddr := freePort(t)
+	// Port 0 everywhere: the binary picks free ports and logs them, so no
+	// other test can take a port between our choosing it and the binary
+	// binding it.
 	kafka := cfg["kafka"].(map[string]any)
 	delete(kafka, "brokers")
-	kafka["embedded_addr"] = freePort(t)
-	cfg["admin"] = map[string]any{"addr": adminAddr}
+	kafka["embedded_addr"] = "127.0.0.1:0"
+	cfg["admin"] = map[string]any{"addr": "127.0.0.1:0"}
 	// The example's public feeds are not reachable from a test machine; the
 	// demo site's feeds are.
 	cfg["feeds"] = []any{map[string]any{"url": "http://127.0.0.1:9/no-feed-here.xml", "name": "unreachable"}}
@@ -103,7 +130,7 @@ func TestBinaryServesAdminEndpoints(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, "run", "--demo", "--config", cfgPath, "--log-format", "json")
-	var stderr bytes.Buffer
+	var stderr logBuffer
 	cmd.Stderr = &stderr
 	cmd.Stdout = io.Discard
 	if err := cmd.Start(); err != nil {
@@ -117,9 +144,11 @@ func TestBinaryServesAdminEndpoints(t *testing.T) {
 		}
 	}()
 
-	base := "http://" + adminAddr
 	// Wait until the demo's events are published: every event type counted.
-	var fams map[string]*dto.MetricFamily
+	var (
+		fams map[string]*dto.MetricFamily
+		base string
+	)
 	deadline := time.Now().Add(90 * time.Second)
 	for {
 		select {
@@ -127,13 +156,22 @@ func TestBinaryServesAdminEndpoints(t *testing.T) {
 			t.Fatalf("newsevents run exited early: %v", err)
 		default:
 		}
-		fams, err = scrapeURL(base + admin.PathMetrics)
+		if base == "" {
+			if addr := stderr.loggedAddr("admin listening"); addr != "" {
+				base = "http://" + addr
+			}
+		}
+		if base == "" {
+			err = errors.New(`no "admin listening" log line yet`)
+		} else {
+			fams, err = scrapeURL(base + admin.PathMetrics)
+		}
 		if err == nil && fams["newsevents_events_published_total"] != nil && fams["newsevents_passes_total"] != nil &&
 			sum(fams["newsevents_passes_total"], "", "") >= 1 {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("no completed pass on %s within 90s (last error: %v)", base+admin.PathMetrics, err)
+			t.Fatalf("no completed pass on the admin endpoint %q within 90s (last error: %v)", base, err)
 		}
 		time.Sleep(200 * time.Millisecond)
 	}

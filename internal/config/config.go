@@ -111,7 +111,8 @@ type Poll struct {
 // Admin configures the admin HTTP listener (internal/admin).
 type Admin struct {
 	// Addr is host:port to listen on, e.g. "127.0.0.1:9090", or ":9090" for
-	// every interface (in a container). Empty (the default): no listener.
+	// every interface (in a container). Port 0 picks a free port; the "admin
+	// listening" log line names it. Empty (the default): no listener.
 	Addr string `yaml:"addr"`
 }
 
@@ -306,15 +307,16 @@ func checkHostPort(s string) error {
 	return nil
 }
 
-// checkListenAddr accepts host:port and :port (every interface).
+// checkListenAddr accepts host:port and :port (every interface); port 0
+// picks a free port, which the listener logs.
 func checkListenAddr(s string) error {
 	_, port, err := net.SplitHostPort(s)
 	if err != nil {
 		return errors.New("want host:port or :port, such as 127.0.0.1:9090")
 	}
 	n, err := strconv.Atoi(port)
-	if err != nil || n < 1 || n > 65535 {
-		return fmt.Errorf("port %q is not a number from 1 to 65535", port)
+	if err != nil || n < 0 || n > 65535 {
+		return fmt.Errorf("port %q is not a number from 0 to 65535", port)
 	}
 	return nil
 }

@@ -20,8 +20,8 @@ func TestAdminAddr(t *testing.T) {
 		{"every interface", feeds + "admin:\n  addr: \":9090\"\n", ":9090", "", ""},
 		{"ipv6", feeds + "admin:\n  addr: \"[::1]:9090\"\n", "[::1]:9090", "", ""},
 		{"no port", feeds + "admin:\n  addr: localhost\n", "", "admin.addr", "want host:port"},
-		{"port out of range", feeds + "admin:\n  addr: 127.0.0.1:99999\n", "", "admin.addr", "not a number from 1 to 65535"},
-		{"port zero", feeds + "admin:\n  addr: 127.0.0.1:0\n", "", "admin.addr", "not a number from 1 to 65535"},
+		{"port out of range", feeds + "admin:\n  addr: 127.0.0.1:99999\n", "", "admin.addr", "not a number from 0 to 65535"},
+		{"port zero picks a free port", feeds + "admin:\n  addr: 127.0.0.1:0\n", "127.0.0.1:0", "", ""},
 		{"named port", feeds + "admin:\n  addr: 127.0.0.1:http\n", "", "admin.addr", "not a number"},
 	}
 	for _, tt := range tests {
