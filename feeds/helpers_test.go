@@ -3,7 +3,6 @@ package feeds
 import (
 	"context"
 	"fmt"
-	"net"
 	"net/http"
 	"net/netip"
 	"strings"
@@ -16,45 +15,10 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/newsevents/newsevents/internal/fetch"
+	"github.com/newsevents/newsevents/internal/fetch/fetchtest"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
-
-// memNet is an in-memory network: a listener whose connections are the
-// server ends of net.Pipe, so servers and clients run inside a synctest
-// bubble, where blocked pipes let fake time advance.
-type memNet struct {
-	conns  chan net.Conn
-	closed chan struct{}
-	once   sync.Once
-}
-
-func newMemNet() *memNet { return &memNet{conns: make(chan net.Conn), closed: make(chan struct{})} }
-
-func (m *memNet) Accept() (net.Conn, error) {
-	select {
-	case c := <-m.conns:
-		return c, nil
-	case <-m.closed:
-		return nil, net.ErrClosed
-	}
-}
-
-func (m *memNet) Close() error { m.once.Do(func() { close(m.closed) }); return nil }
-
-func (m *memNet) Addr() net.Addr { return &net.TCPAddr{IP: net.IPv4(203, 0, 113, 7), Port: 80} }
-
-func (m *memNet) Dial(ctx context.Context, network, addr string) (net.Conn, error) {
-	client, server := net.Pipe()
-	select {
-	case m.conns <- server:
-		return client, nil
-	case <-m.closed:
-		return nil, net.ErrClosed
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-}
 
 // request is one request a test server received.
 type request struct {
@@ -96,7 +60,7 @@ func (r *recorder) requests(path string) []request {
 func startSite(t *testing.T, h http.Handler, opts fetch.Options) (*fetch.Client, *recorder) {
 	t.Helper()
 	rec := &recorder{next: h}
-	mn := newMemNet()
+	mn := fetchtest.NewMemNet()
 	srv := &http.Server{Handler: rec}
 	done := make(chan struct{})
 	go func() { defer close(done); srv.Serve(mn) }()

@@ -16,7 +16,10 @@
 //
 // Get (pages) also honours robots.txt when Options.Robots is set (parsed by
 // github.com/temoto/robotstxt, a small, long-lived parser that implements
-// Google's matching rules); GetFeed does not consult robots.txt.
+// Google's matching rules), its Disallow rules and its Crawl-delay: pages
+// of a host are started at most once per max(1/PerHostRate, Crawl-delay),
+// the Crawl-delay capped at MaxCrawlDelay. GetFeed does not consult
+// robots.txt.
 package fetch
 
 import (
@@ -64,6 +67,10 @@ type Options struct {
 	Robots bool
 	// RobotsTTL is how long a robots.txt is cached (default 24h).
 	RobotsTTL time.Duration
+	// MaxCrawlDelay caps the Crawl-delay of a robots.txt, so a hostile or
+	// mistaken one cannot stall page fetches (default DefaultMaxCrawlDelay;
+	// negative: Crawl-delay is ignored).
+	MaxCrawlDelay time.Duration
 	// LookupIP resolves host names (default net.DefaultResolver.LookupNetIP
 	// for "ip"); tests use it to make a name resolve to 127.0.0.1.
 	LookupIP LookupFunc
@@ -74,6 +81,10 @@ type Options struct {
 	// Logger receives refusals by the SSRF guard (nil: none).
 	Logger *zap.Logger
 }
+
+// DefaultMaxCrawlDelay is the largest robots.txt Crawl-delay honoured: a
+// host asking for more gets one page a minute.
+const DefaultMaxCrawlDelay = 60 * time.Second
 
 // DefaultUserAgent identifies newsevents to publishers.
 const DefaultUserAgent = "newsevents/0.1 (+https://github.com/newsevents/newsevents)"
@@ -134,6 +145,9 @@ func NewClient(opts Options) (*Client, error) {
 	if opts.RobotsTTL <= 0 {
 		opts.RobotsTTL = 24 * time.Hour
 	}
+	if opts.MaxCrawlDelay == 0 {
+		opts.MaxCrawlDelay = DefaultMaxCrawlDelay
+	}
 	if opts.Logger == nil {
 		opts.Logger = zap.NewNop()
 	}
@@ -164,7 +178,11 @@ func NewClient(opts Options) (*Client, error) {
 		CheckRedirect: checkRedirect(opts.MaxRedirects),
 	}
 	if opts.Robots {
-		c.robots = newRobotsCache(c, opts.RobotsTTL)
+		var hostInterval time.Duration // 0: no rate limit
+		if opts.PerHostRate != rate.Inf {
+			hostInterval = time.Duration(float64(time.Second) / float64(opts.PerHostRate))
+		}
+		c.robots = newRobotsCache(c, opts.RobotsTTL, max(opts.MaxCrawlDelay, 0), hostInterval)
 	}
 	return c, nil
 }
@@ -174,7 +192,12 @@ func (c *Client) UserAgent() string { return c.ua }
 
 // Response is a fetched body.
 type Response struct {
-	URL        string // after redirects
+	URL string // after redirects
+	// MovedTo is the URL reached from the requested one through permanent
+	// redirects (301, 308) only, "" when the first hop was not permanent or
+	// there was no redirect: the resource's new address. Of A -301-> B
+	// -302-> C, it is B (C is only where B points for now).
+	MovedTo    string
 	StatusCode int
 	Header     http.Header
 	Body       []byte // decoded
@@ -214,25 +237,39 @@ var (
 // Get fetches a page: url with the extra request headers hdr, reading at
 // most maxBytes of decoded body; a larger body is an error wrapping
 // ErrTooLarge, never a silent truncation. With Options.Robots, a URL
-// robots.txt disallows is refused with ErrDisallowed. A 304 is returned with
+// robots.txt disallows is refused with ErrDisallowed, and a request waits
+// for the host's Crawl-delay (see Options.MaxCrawlDelay). A 304 is returned with
 // no error and no body; other non-2xx statuses return the response and a
 // *StatusError.
 func (c *Client) Get(ctx context.Context, url string, hdr http.Header, maxBytes int64) (*Response, error) {
 	if c.robots != nil {
-		if err := c.robots.allowed(ctx, url); err != nil {
+		crawl, err := c.robots.allowed(ctx, url)
+		if err != nil {
 			return nil, err
 		}
+		// Wait for the Crawl-delay before queueing for the host, so no host
+		// slot (which feeds share) is held while waiting.
+		if crawl != nil {
+			started, err := crawl.wait(ctx)
+			if err != nil {
+				return nil, fmt.Errorf("GET %s: waiting for the robots.txt crawl-delay: %w", url, err)
+			}
+			defer started()
+			return c.do(ctx, url, hdr, maxBytes, started)
+		}
 	}
-	return c.do(ctx, url, hdr, maxBytes)
+	return c.do(ctx, url, hdr, maxBytes, nil)
 }
 
 // GetFeed is Get without the robots.txt check, for feeds (which publishers
 // list for machines to read) and robots.txt itself.
 func (c *Client) GetFeed(ctx context.Context, url string, hdr http.Header, maxBytes int64) (*Response, error) {
-	return c.do(ctx, url, hdr, maxBytes)
+	return c.do(ctx, url, hdr, maxBytes, nil)
 }
 
-func (c *Client) do(ctx context.Context, rawURL string, hdr http.Header, maxBytes int64) (*Response, error) {
+// do fetches rawURL; started (may be nil) is called once the request has
+// its host slot, just before it is sent.
+func (c *Client) do(ctx context.Context, rawURL string, hdr http.Header, maxBytes int64, started func()) (*Response, error) {
 	if maxBytes <= 0 {
 		return nil, fmt.Errorf("GET %s: maxBytes must be positive", rawURL)
 	}
@@ -249,6 +286,9 @@ func (c *Client) do(ctx context.Context, rawURL string, hdr http.Header, maxByte
 	e, err := c.hosts.acquire(ctx, host)
 	if err != nil {
 		return nil, fmt.Errorf("GET %s: waiting for host %s: %w", rawURL, host, err)
+	}
+	if started != nil {
+		started()
 	}
 	ps := &preSlot{host: host, e: e}
 	defer func() {
@@ -270,7 +310,7 @@ func (c *Client) do(ctx context.Context, rawURL string, hdr http.Header, maxByte
 		return nil, c.wrapErr(ctx, rawURL, err)
 	}
 	defer resp.Body.Close()
-	out := &Response{URL: resp.Request.URL.String(), StatusCode: resp.StatusCode, Header: resp.Header}
+	out := &Response{URL: resp.Request.URL.String(), MovedTo: movedTo(resp.Request), StatusCode: resp.StatusCode, Header: resp.Header}
 	if resp.StatusCode == http.StatusNotModified {
 		return out, nil
 	}
@@ -358,6 +398,29 @@ func checkRedirect(max int) func(req *http.Request, via []*http.Request) error {
 		}
 		return nil
 	}
+}
+
+// movedTo walks the redirect chain back from the last request (each
+// redirect's Request.Response is the answer that caused it) and returns the
+// URL at the end of its leading run of permanent redirects, "" if none.
+func movedTo(last *http.Request) string {
+	var chain []*http.Request // last first
+	for r := last; r != nil; {
+		chain = append(chain, r)
+		if r.Response == nil {
+			break
+		}
+		r = r.Response.Request
+	}
+	moved := ""
+	for i := len(chain) - 2; i >= 0; i-- { // from the first redirect on
+		r := chain[i]
+		if s := r.Response.StatusCode; s != http.StatusMovedPermanently && s != http.StatusPermanentRedirect {
+			break
+		}
+		moved = r.URL.String()
+	}
+	return moved
 }
 
 // RetryAfter parses a Retry-After header (seconds or an HTTP date) relative

@@ -203,6 +203,69 @@ func TestRedirects(t *testing.T) {
 	}
 }
 
+// TestMovedTo: a response names the URL reached through permanent
+// redirects only, the address a caller may use from now on.
+func TestMovedTo(t *testing.T) {
+	hops := map[string]struct {
+		to     string
+		status int
+	}{
+		"/perm/a":  {"/perm/b", http.StatusMovedPermanently},
+		"/perm/b":  {"/perm/c", http.StatusPermanentRedirect},
+		"/mixed/a": {"/mixed/b", http.StatusMovedPermanently},
+		"/mixed/b": {"/mixed/c", http.StatusFound},
+		"/temp/a":  {"/temp/b", http.StatusFound},
+		"/temp/b":  {"/temp/c", http.StatusMovedPermanently},
+		"/303":     {"/end", http.StatusSeeOther},
+		"/307":     {"/end", http.StatusTemporaryRedirect},
+		"/gone/a":  {"/gone/b", http.StatusMovedPermanently},
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if h, ok := hops[r.URL.Path]; ok {
+			http.Redirect(w, r, h.to, h.status)
+			return
+		}
+		if strings.HasPrefix(r.URL.Path, "/gone/") {
+			w.WriteHeader(http.StatusGone)
+			return
+		}
+		fmt.Fprint(w, "feed")
+	}))
+	defer srv.Close()
+	c := newClient(t, Options{})
+
+	tests := []struct {
+		give        string
+		wantMovedTo string // path, "" for none
+		wantURL     string
+		wantStatus  int
+	}{
+		{give: "/perm/a", wantMovedTo: "/perm/c", wantURL: "/perm/c", wantStatus: 200},
+		{give: "/mixed/a", wantMovedTo: "/mixed/b", wantURL: "/mixed/c", wantStatus: 200},
+		{give: "/temp/a", wantURL: "/temp/c", wantStatus: 200},
+		{give: "/303", wantURL: "/end", wantStatus: 200},
+		{give: "/307", wantURL: "/end", wantStatus: 200},
+		{give: "/end", wantURL: "/end", wantStatus: 200},
+		{give: "/gone/a", wantMovedTo: "/gone/b", wantURL: "/gone/b", wantStatus: 410},
+	}
+	for _, tt := range tests {
+		t.Run(tt.give, func(t *testing.T) {
+			resp, err := c.GetFeed(context.Background(), srv.URL+tt.give, nil, 100)
+			if resp == nil {
+				t.Fatal(err)
+			}
+			want := ""
+			if tt.wantMovedTo != "" {
+				want = srv.URL + tt.wantMovedTo
+			}
+			if resp.MovedTo != want || resp.URL != srv.URL+tt.wantURL || resp.StatusCode != tt.wantStatus {
+				t.Errorf("moved to %q, URL %s, status %d; want %q, %s, %d", resp.MovedTo, resp.URL, resp.StatusCode,
+					want, srv.URL+tt.wantURL, tt.wantStatus)
+			}
+		})
+	}
+}
+
 func TestTimeout(t *testing.T) {
 	release := make(chan struct{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
