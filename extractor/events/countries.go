@@ -230,6 +230,11 @@ func (idx countryIndex) find(toks []token) []mention {
 			continue
 		}
 		last := toks[i+bestLen-1]
+		// "US$250 billion", "NZ$3bn": a currency, not the country.
+		if j := i + bestLen; j < len(toks) && toks[j].Text == "$" && toks[j].Off == last.End {
+			i += bestLen - 1
+			continue
+		}
 		out = append(out, mention{Code: e.code, Kind: e.kind, Tok: i, End: i + bestLen, Off: t.Off, OffEnd: last.End, Poss: last.Poss})
 		i += bestLen - 1
 	}

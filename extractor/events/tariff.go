@@ -508,8 +508,8 @@ func targetLike(s *sentence, c *mention) bool {
 	if (c.Kind == kindDemonym || c.Poss || c.Kind == kindName) && goodsWords[next] {
 		// "Japanese goods", "China's exports"; but not "U.S. imports" which
 		// is the importer speaking.
-		if next == "imports" && s.lowTok(c.End+1) == "from" {
-			return false // "U.S. imports from Brazil": the importer
+		if next == "imports" && s.lowTok(c.End+1) == "from" && countryFollows(s, c.End+2) {
+			return false // "U.S. imports from Brazil": the importer; not "Chinese imports from October 1"
 		}
 		return true
 	}
@@ -842,4 +842,18 @@ func all0(s *sentence) []*mention {
 		out[i] = &s.Countries[i]
 	}
 	return out
+}
+
+// countryFollows reports whether a country is named at token i, after an
+// optional "the".
+func countryFollows(s *sentence, i int) bool {
+	if s.lowTok(i) == "the" {
+		i++
+	}
+	for k := range s.Countries {
+		if s.Countries[k].Tok == i {
+			return true
+		}
+	}
+	return false
 }
