@@ -26,6 +26,24 @@ func TestRulesByCause(t *testing.T) {
 			[]string{imposed("US", "KR", 30)}},
 		{"imports from a country", "U.S. imports from Korea now face a 30% tariff.",
 			[]string{imposed("US", "KR", 30)}},
+
+		// A sentence that names no side continues the tariff statement
+		// before it, unless that tariff was only the reason for the act.
+		{"sides from the statement before, past a reason", "From Monday, Peru will levy higher duties on 12 products imported from Chile. The move is a response to tariffs imposed by Santiago on Peruvian fish. The duty on grapes rises to 40%.",
+			[]string{imposed("PE", "CL", 40)}},
+		{"sides from the statement before", "Santiago imposed tariffs on Peruvian fish last year. The duty on Peruvian grapes has since risen to 40%.",
+			[]string{imposed("CL", "PE", 40)}},
+
+		// "that on X" repeats the tariff named before it.
+		{"that on stands for the tariff", "While Mexico's duty on American pork has been raised to 20% from 5%, that on American corn, wheat, barley, rice and oats has been increased to 15%.",
+			[]string{imposed("MX", "US", 20), imposed("MX", "US", 15)}},
+		{"that on without a tariff", "Mexico's share of pork exports rose to 20%, while that on corn, wheat, barley, rice and oats has increased to 15%.", nil},
+
+		// "goods imported from X": X is the source.
+		{"imported from", "Peru held talks with Bolivia. Bolivia left early. From Monday, Peru will levy a 30% duty on 12 farm products imported from Chile.",
+			[]string{imposed("PE", "CL", 30)}},
+		{"bought from is no source of a tariff", "Peru will levy a 30% duty on steel, officials said after buying ore from Chile.",
+			[]string{imposed("PE", "*", 30)}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -183,6 +183,13 @@ func isCurrent(s *sentence, ti int) bool {
 }
 
 func nearTariffWord(s *sentence, ti int) bool {
+	// "the duty on walnuts rose to 120%, that on chickpeas to 70%": "that
+	// on" stands for the tariff named before.
+	for k := max(0, ti-20); k < ti; k++ {
+		if w := s.Toks[k].Low; (w == "that" || w == "those") && s.lowTok(k+1) == "on" && tariffBefore(s, k) {
+			return true
+		}
+	}
 	tradeRates := -1 // unknown yet
 	for k := max(0, ti-12); k < len(s.Toks) && k <= ti+10; k++ {
 		w := s.Toks[k].Low
@@ -467,7 +474,7 @@ func targetLike(s *sentence, c *mention) bool {
 			k--
 		}
 		w := s.lowTok(k)
-		if !goodsWords[w] && w != "originating" && w != "coming" && w != "shipped" && !strongTariffWords[w] {
+		if !goodsWords[w] && !sourceVerbs[w] && !strongTariffWords[w] {
 			near := false
 			for j := max(0, c.Tok-6); j < c.Tok; j++ {
 				if strongTariffWords[s.Toks[j].Low] {
@@ -613,7 +620,7 @@ func productsNear(s *sentence, ti int) string {
 				break
 			}
 			switch t.Low {
-			case "to", "from", "at", "of", "will", "would", "by", "in", "and", "was", "were", "is", "are", "that", "which", "under", "as":
+			case "to", "from", "at", "of", "will", "would", "by", "in", "and", "was", "were", "is", "are", "that", "which", "under", "as", "has", "have", "had":
 				if t.Low == "and" && b+1 < len(s.Toks) && !s.Toks[b+1].Punct {
 					b++
 					continue
@@ -800,6 +807,11 @@ func (d *doc) sidesBefore(i int) (imposer, target string) {
 			if !strongTariffWords[t.Low] {
 				continue
 			}
+			// "The move answers tariffs imposed by Washington": the tariff
+			// given as the reason is background, not the topic.
+			if tariffReasonRe.MatchString(tail(p.Low[:t.Off], 40)) {
+				break
+			}
 			imp, tgts, g := tariffSides(d, p, ti)
 			if g == 0 && imp != "" && len(tgts) == 1 && tgts[0] != imp {
 				return imp, tgts[0]
@@ -857,3 +869,19 @@ func countryFollows(s *sentence, i int) bool {
 	}
 	return false
 }
+
+// tariffReasonRe precedes a tariff given as the reason for another act.
+var tariffReasonRe = mustCue(`\b(?:(?:in )?(?:response|reaction|retaliation|answer|reply) (?:to|for|against)|retaliat\w* (?:for|against)|because of|due to)\s+(?:\S+\s+){0,3}$`)
+
+// tariffBefore reports whether a tariff word comes before token k.
+func tariffBefore(s *sentence, k int) bool {
+	for j := 0; j < k; j++ {
+		if strongTariffWords[s.Toks[j].Low] {
+			return true
+		}
+	}
+	return false
+}
+
+// sourceVerbs name where goods come from: "products imported from Chile".
+var sourceVerbs = map[string]bool{"originating": true, "coming": true, "shipped": true, "imported": true, "exported": true, "sourced": true, "arriving": true}
