@@ -86,6 +86,9 @@ type PollResult struct {
 	Freshness time.Duration
 	// TTL is the RSS <ttl>, 0 if absent.
 	TTL time.Duration
+	// MovedTo is the URL the fetched one permanently redirects to (301,
+	// 308), "" if it does not (see fetch.Response.MovedTo).
+	MovedTo string
 }
 
 const acceptFeeds = "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8"
@@ -104,6 +107,12 @@ func (p *Poller) Poll(ctx context.Context, feedURL string) ([]Item, error) {
 // those of fetch (*fetch.StatusError, fetch.ErrTooLarge, *fetch.BlockedError...)
 // or a parse error.
 func (p *Poller) PollFeed(ctx context.Context, f Feed, v Validators) (*PollResult, error) {
+	return p.pollAt(ctx, f, f.URL, v)
+}
+
+// pollAt is PollFeed fetching from fetchURL, the feed's address (f.URL or
+// where it moved), while its items keep f.URL as their feed.
+func (p *Poller) pollAt(ctx context.Context, f Feed, fetchURL string, v Validators) (*PollResult, error) {
 	max := p.MaxBytes
 	if max <= 0 {
 		max = DefaultMaxFeedBytes
@@ -115,12 +124,12 @@ func (p *Poller) PollFeed(ctx context.Context, f Feed, v Validators) (*PollResul
 	if v.LastModified != "" {
 		hdr.Set("If-Modified-Since", v.LastModified)
 	}
-	resp, err := p.Client.GetFeed(ctx, f.URL, hdr, max)
+	resp, err := p.Client.GetFeed(ctx, fetchURL, hdr, max)
 	if err != nil {
 		return nil, err
 	}
 	now := time.Now()
-	res := &PollResult{Freshness: freshness(resp.Header, now)}
+	res := &PollResult{Freshness: freshness(resp.Header, now), MovedTo: resp.MovedTo}
 	if resp.StatusCode == http.StatusNotModified {
 		res.NotModified = true
 		res.Validators = v

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"math/rand/v2"
+	"net/http"
 	"net/url"
 	"slices"
 	"strings"
@@ -183,7 +184,8 @@ func (s *Scheduler) Run(ctx context.Context, once bool, emit func(context.Contex
 			st = FeedState{URL: f.URL}
 		}
 		st.Name = f.Name
-		fr := &feedRun{Feed: f, st: st, host: feedHost(f.URL)}
+		fr := &feedRun{Feed: f, st: st}
+		fr.host = feedHost(fr.fetchURL())
 		switch {
 		case once:
 			fr.due = start
@@ -304,6 +306,7 @@ func (s *Scheduler) Run(ctx context.Context, once bool, emit func(context.Contex
 		case fr := <-done:
 			running--
 			busy[fr.host]--
+			fr.host = feedHost(fr.fetchURL()) // the feed may have moved
 			if ctx.Err() != nil {
 				continue
 			}
@@ -332,6 +335,15 @@ func (s *Scheduler) Run(ctx context.Context, once bool, emit func(context.Contex
 			ctxDone = nil
 		}
 	}
+}
+
+// fetchURL is where the feed is polled: where it moved permanently, else
+// its configured URL.
+func (fr *feedRun) fetchURL() string {
+	if fr.st.MovedTo != "" {
+		return fr.st.MovedTo
+	}
+	return fr.URL
 }
 
 // maintain runs the periodic chores between polls: forgetting old recent
@@ -386,7 +398,15 @@ func (s *Scheduler) poll(ctx context.Context, fr *feedRun, emit func(context.Con
 	log := s.log.With(zap.String("feed_url", fr.URL))
 	st := &fr.st
 	begun := time.Now()
-	res, err := s.poller.PollFeed(ctx, fr.Feed, Validators{ETag: st.ETag, LastModified: st.LastModified})
+	res, err := s.poller.pollAt(ctx, fr.Feed, fr.fetchURL(), Validators{ETag: st.ETag, LastModified: st.LastModified})
+	if err != nil && st.MovedTo != "" && ctx.Err() == nil && isGone(err) {
+		// The new address is gone: back to the configured one, at once,
+		// without the validators of the other address.
+		log.Warn("feed moved-to URL gone: polling the configured URL again", zap.String("moved_to", st.MovedTo), zap.Error(err))
+		st.MovedTo, st.MovedAt = "", time.Time{}
+		st.ETag, st.LastModified = "", ""
+		res, err = s.poller.pollAt(ctx, fr.Feed, fr.URL, Validators{})
+	}
 	if err != nil && ctx.Err() != nil {
 		return // shutting down: not the feed's fault
 	}
@@ -408,6 +428,7 @@ func (s *Scheduler) poll(ctx context.Context, fr *feedRun, emit func(context.Con
 		}
 		s.opts.Metrics.FeedPoll(fr.URL, result, now.Sub(begun))
 		s.recordSuccess(log, st, fr.Feed, res, now, begun)
+		recordMove(log, st, res.MovedTo, now)
 		if !res.NotModified {
 			fresh, listed, err = s.newItems(res.Items, now)
 			if err != nil {
@@ -510,6 +531,29 @@ func (s *Scheduler) recordSuccess(log *zap.Logger, st *FeedState, f Feed, res *P
 	st.NextPoll = now.Add(d)
 	log.Debug("feed polled", zap.Bool("not_modified", res.NotModified), zap.Int("items", len(res.Items)),
 		zap.Duration("duration", now.Sub(begun)), zap.Time("next_poll", st.NextPoll))
+}
+
+// recordMove remembers where the feed moved permanently, so the next polls
+// go there directly, and says so once. movedTo is the permanent target of
+// this poll's URL ("": it answered itself, or redirected temporarily, and
+// stays where it is).
+func recordMove(log *zap.Logger, st *FeedState, movedTo string, now time.Time) {
+	if movedTo == "" || movedTo == st.MovedTo {
+		return
+	}
+	log.Warn("feed moved permanently", zap.String("new_url", movedTo))
+	if movedTo == st.URL { // moved back to its configured address
+		st.MovedTo, st.MovedAt = "", time.Time{}
+		return
+	}
+	st.MovedTo, st.MovedAt = movedTo, now
+}
+
+// isGone reports whether err is a 404 or 410: the address is wrong, not
+// the server briefly unwell.
+func isGone(err error) bool {
+	var se *fetch.StatusError
+	return errors.As(err, &se) && (se.StatusCode == http.StatusNotFound || se.StatusCode == http.StatusGone)
 }
 
 func (s *Scheduler) recordFailure(log *zap.Logger, st *FeedState, f Feed, err error, now time.Time) {

@@ -95,6 +95,13 @@ type FeedState struct {
 	FailingSince time.Time `json:"failing_since,omitzero"`
 	LastError    string    `json:"last_error,omitempty"`
 	LastErrorAt  time.Time `json:"last_error_at,omitzero"`
+	// MovedTo is where URL permanently redirects (301, 308; the end of the
+	// chain's leading permanent hops), polled directly instead of URL
+	// until it answers 404 or 410; "" if the feed has not moved. URL stays
+	// the feed's identity (state key, shard, metrics): update the
+	// configuration to adopt the new address.
+	MovedTo string    `json:"moved_to,omitempty"`
+	MovedAt time.Time `json:"moved_at,omitzero"`
 	// TTL is the feed's last RSS <ttl>, still honoured on 304s.
 	TTL time.Duration `json:"ttl,omitempty"`
 	// ItemsSeen counts new items the feed has listed (emitted for processing).

@@ -26,7 +26,9 @@ func cmdFeeds(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintln(stderr, `usage: newsevents feeds status [--state-dir DIR] [--config FILE] [--json] [--failing]
 
 Prints, for every feed: last success, next poll, consecutive failures, items
-seen, articles done and pending, and the last error with its cause.
+seen, articles done and pending, and the last error with its cause; then the
+feeds that moved permanently (HTTP 301/308) and their new URLs, which are
+polled meanwhile: update the configuration with them.
 
 flags:`)
 		fs.PrintDefaults()
@@ -149,8 +151,26 @@ func printFeedTable(w io.Writer, fs []feeds.FeedState, now time.Time) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\t%d\t%d\t%s\n", name, status, ago(f.LastSuccess, now), ago(f.NextPoll, now),
 			f.Failures, f.ItemsSeen, f.Done, f.Pending, lastErr)
 	}
-	fmt.Fprintf(tw, "\n%d feeds, %d failing\n", len(fs), failing)
-	return tw.Flush()
+	var moved []feeds.FeedState
+	for _, f := range fs {
+		if f.MovedTo != "" {
+			moved = append(moved, f)
+		}
+	}
+	if len(moved) == 0 {
+		fmt.Fprintf(tw, "\n%d feeds, %d failing\n", len(fs), failing)
+		return tw.Flush()
+	}
+	fmt.Fprintf(tw, "\n%d feeds, %d failing, %d moved\n", len(fs), failing, len(moved))
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	// Not in the table: the notes would widen every row of its columns.
+	fmt.Fprintln(w, "\nMoved permanently (polled at the new URL; update the configuration):")
+	for _, f := range moved {
+		fmt.Fprintf(w, "  %s -> %s (since %s)\n", f.URL, f.MovedTo, ago(f.MovedAt, now))
+	}
+	return nil
 }
 
 // ago writes t relative to now: "4m ago", "in 6m", "never".

@@ -22,6 +22,8 @@ func writeFeedState(t *testing.T, dir string) *feeds.Store {
 		{URL: "https://ok.example/rss", Name: "Steady wire", LastPoll: now, LastSuccess: now.Add(-4 * time.Minute), NextPoll: now.Add(6 * time.Minute), ItemsSeen: 12},
 		{URL: "https://down.example/rss", LastPoll: now, LastSuccess: now.Add(-26 * time.Hour), NextPoll: now.Add(2 * time.Hour), Failures: 5,
 			LastError: "GET https://down.example/rss: HTTP 503 Service Unavailable (retry after 2h0m0s)", LastErrorAt: now.Add(-time.Minute)},
+		{URL: "http://moved.example/feed.xml", LastPoll: now, LastSuccess: now, NextPoll: now.Add(10 * time.Minute),
+			MovedTo: "https://www.moved.example/rss", MovedAt: now.Add(-3 * time.Hour)},
 	}
 	for _, s := range states {
 		if err := st.SavePoll(s, nil, nil); err != nil {
@@ -44,9 +46,11 @@ func TestFeedsStatus(t *testing.T) {
 		not  []string
 	}{
 		{name: "table", args: []string{"status", "--state-dir", dir},
-			want: []string{"Steady wire <https://ok.example/rss>", "https://down.example/rss", "failing", "HTTP 503", "retry after", "2 feeds, 1 failing", "4m ago", "in 5m"}},
+			want: []string{"Steady wire <https://ok.example/rss>", "https://down.example/rss", "failing", "HTTP 503", "retry after",
+				"3 feeds, 1 failing, 1 moved", "4m ago", "in 5m",
+				"Moved permanently", "http://moved.example/feed.xml -> https://www.moved.example/rss (since 3h0m ago)"}},
 		{name: "failing only", args: []string{"status", "--state-dir", dir, "--failing"},
-			want: []string{"https://down.example/rss"}, not: []string{"ok.example"}},
+			want: []string{"https://down.example/rss", "1 feeds, 1 failing\n"}, not: []string{"ok.example", "moved"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -91,7 +95,9 @@ func TestFeedsStatusJSONWhileRunning(t *testing.T) {
 	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
 		t.Fatalf("%v: %s", err, out.String())
 	}
-	if rep.Source != "snapshot" || len(rep.Feeds) != 2 || rep.Feeds[0].URL != "https://down.example/rss" || rep.Feeds[0].Failures != 5 || rep.Feeds[1].Done != 1 {
+	// Sorted by URL: http://moved..., https://down..., https://ok...
+	if rep.Source != "snapshot" || len(rep.Feeds) != 3 || rep.Feeds[0].MovedTo != "https://www.moved.example/rss" ||
+		rep.Feeds[1].URL != "https://down.example/rss" || rep.Feeds[1].Failures != 5 || rep.Feeds[2].Done != 1 {
 		t.Errorf("status %+v", rep)
 	}
 	if !strings.Contains(errb.String(), "snapshot") {
