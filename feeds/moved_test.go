@@ -1,6 +1,7 @@
 package feeds
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"slices"
@@ -8,6 +9,7 @@ import (
 	"sync"
 	"testing"
 	"testing/synctest"
+	"time"
 
 	"go.uber.org/zap"
 	"go.uber.org/zap/zaptest/observer"
@@ -73,6 +75,7 @@ func TestPermanentRedirect(t *testing.T) {
 		wantPaths2             []string // requests of the second poll
 		wantETag2              string   // If-None-Match of its first request
 		wantFailures2          int
+		wantErr2               string // in the last error after the second poll
 		wantLogs               map[string]int
 	}{
 		{name: "301", give1: map[string]string{"/old": "301 /new", "/new": "200"},
@@ -112,7 +115,7 @@ func TestPermanentRedirect(t *testing.T) {
 		{name: "new address failing for now: stays", give1: map[string]string{"/old": "301 /new", "/new": "200"},
 			give2:      map[string]string{"/new": "500"},
 			wantMoved1: "http://news.example/new", wantMoved2: "http://news.example/new",
-			wantPaths2: []string{"/new"}, wantETag2: `"/new"`, wantFailures2: 1,
+			wantPaths2: []string{"/new"}, wantETag2: `"/new"`, wantFailures2: 1, wantErr2: "HTTP 500",
 			wantLogs: map[string]int{"feed moved permanently": 1}},
 		{name: "moved back to the configured URL", give1: map[string]string{"/old": "301 /new", "/new": "200"},
 			give2:      map[string]string{"/old": "200", "/new": "301 /old"},
@@ -120,7 +123,9 @@ func TestPermanentRedirect(t *testing.T) {
 			wantPaths2: []string{"/new", "/old"}, wantETag2: `"/new"`,
 			wantLogs: map[string]int{"feed moved permanently": 2}},
 		{name: "permanent redirect to a refused address", give1: map[string]string{"/old": "301 http://metadata.internal/feed", "/feed": "200"},
-			wantPaths2: []string{"/old"}, wantFailures2: 2},
+			wantPaths2: []string{"/old"}, wantFailures2: 2, wantErr2: "refused by the SSRF guard"},
+		{name: "permanent redirect to 127.0.0.1", give1: map[string]string{"/old": "308 http://127.0.0.1:8080/feed", "/feed": "200"},
+			wantPaths2: []string{"/old"}, wantFailures2: 2, wantErr2: "refused by the SSRF guard"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -179,6 +184,9 @@ func TestPermanentRedirect(t *testing.T) {
 					t.Errorf("after the second poll moved to %q, %d failures (%s); want %q, %d",
 						st2.MovedTo, st2.Failures, st2.LastError, tt.wantMoved2, tt.wantFailures2)
 				}
+				if !strings.Contains(st2.LastError, tt.wantErr2) {
+					t.Errorf("last error %q, want %q", st2.LastError, tt.wantErr2)
+				}
 				if (st2.MovedTo == "") != st2.MovedAt.IsZero() {
 					t.Errorf("moved to %q at %s", st2.MovedTo, st2.MovedAt)
 				}
@@ -196,4 +204,33 @@ func TestPermanentRedirect(t *testing.T) {
 			})
 		})
 	}
+}
+
+// TestMovedFeedWhileRunning: in a long run, the poll after a 301 goes to
+// the new host directly, and so do the following ones.
+func TestMovedFeedWhileRunning(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		rt := &routes{m: map[string]string{"/old": "301 http://feeds.example/rss", "/rss": "200"}}
+		client, rec := startSite(t, rt, fetch.Options{})
+		store := openTestStore(t, t.TempDir(), StoreOptions{})
+		defer store.Close()
+		const feedURL = "http://news.example/old"
+		s := newTestScheduler(t, client, store, []Feed{{URL: feedURL}}, SchedulerOptions{StartNow: true})
+		ctx, cancel := context.WithTimeout(t.Context(), 25*time.Minute) // polls at 0, 10m, 20m
+		defer cancel()
+		if err := s.Run(ctx, false, (&sink{store: store}).emit, nil); err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, r := range rec.requests("") {
+			got = append(got, r.Path)
+		}
+		if want := []string{"/old", "/rss", "/rss", "/rss"}; !slices.Equal(got, want) {
+			t.Errorf("requests %v, want %v", got, want)
+		}
+		st, _, _ := store.Feed(feedURL)
+		if st.MovedTo != "http://feeds.example/rss" || st.Failures != 0 {
+			t.Errorf("state: moved to %q, %d failures", st.MovedTo, st.Failures)
+		}
+	})
 }
