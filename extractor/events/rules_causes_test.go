@@ -44,6 +44,13 @@ func TestRulesByCause(t *testing.T) {
 			[]string{imposed("PE", "CL", 30)}},
 		{"bought from is no source of a tariff", "Peru will levy a 30% duty on steel, officials said after buying ore from Chile.",
 			[]string{imposed("PE", "*", 30)}},
+
+		// A country that premodifies the rate of a tariff noun charges it,
+		// and the rates of one noun share its "on X".
+		{"premodifier charges the tariff", "Chilean trucks now face lower tariffs and Chilean 20-percent fish and 5-percent fruit duties charged on Peruvian goods remain in place.",
+			[]string{imposed("CL", "PE", 20), imposed("CL", "PE", 5)}},
+		{"premodifier of a share is no author", "Washington kept its 25% tariff on Canadian steel, with Canada's 25 percent share of the market unchanged.",
+			[]string{imposed("US", "CA", 25)}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -289,7 +289,7 @@ func tariffSides(d *doc, s *sentence, ti int) (imposer string, targets []string,
 			p1 = s.lowTok(c.Tok - 2)
 		}
 		for k := ti + 1; k < c.Tok && p1 != "from"; k++ {
-			if rateToks[k] {
+			if rateToks[k] && !sharedHead(s, ti, k, c.Tok) {
 				// "25% on autos, 25% on Canada": the target is the other
 				// rate's; "100% on cars and 25% on steel from China" share
 				// their source.
@@ -322,9 +322,36 @@ func tariffSides(d *doc, s *sentence, ti int) (imposer string, targets []string,
 			break
 		}
 	}
+	// "Japanese 30% cheese duties": the country that premodifies the rate
+	// of a tariff noun charges it.
+	// So does "Japanese" for the 15% of "Japanese 30% cheese and 15%
+	// wine duties".
+	var own *mention
+	if premodifiesTariff(s, ti) {
+	back:
+		for j := ti; j >= 1 && j >= ti-8; j-- {
+			if j < ti {
+				t := s.Toks[j]
+				if strongTariffWords[t.Low] || (t.Punct && t.Text != "-" && t.Text != ",") || npStops[t.Low] {
+					break
+				}
+			}
+			if j == ti || rateToks[j] {
+				for _, c := range ms {
+					if c.End == j && c.Kind != kindPerson {
+						own = c
+						break back
+					}
+				}
+			}
+		}
+	}
 	for _, c := range ms {
 		if its {
 			break
+		}
+		if own != nil && c.Code == own.Code {
+			continue
 		}
 		if targetLike(s, c) && reach(c) && ti-c.Tok <= 20 {
 			if tgt == nil || dist(c) < dist(tgt) {
@@ -332,8 +359,11 @@ func tariffSides(d *doc, s *sentence, ti int) (imposer string, targets []string,
 			}
 		}
 	}
+	if own != nil {
+		imp = own
+	}
 	for _, c := range ms {
-		if c == tgt || (tgt != nil && c.Code == tgt.Code) {
+		if c == tgt || (tgt != nil && c.Code == tgt.Code) || own != nil {
 			continue
 		}
 		if imposerLike(s, c) && !speaker(s, c) {
@@ -885,3 +915,44 @@ func tariffBefore(s *sentence, k int) bool {
 
 // sourceVerbs name where goods come from: "products imported from Chile".
 var sourceVerbs = map[string]bool{"originating": true, "coming": true, "shipped": true, "imported": true, "exported": true, "sourced": true, "arriving": true}
+
+// premodifiesTariff reports whether the rate at token ti is followed, in its
+// noun phrase, by a tariff noun: "30% cheese duties", "25 per cent
+// tariffs", "10% and 15% duties".
+func premodifiesTariff(s *sentence, ti int) bool {
+	for k := ti + 1; k < len(s.Toks) && k <= ti+10; k++ {
+		t := s.Toks[k]
+		if strongTariffWords[t.Low] {
+			return true
+		}
+		if t.Punct && t.Text != "-" {
+			return false
+		}
+		if npStops[t.Low] {
+			return false
+		}
+	}
+	return false
+}
+
+// npStops end the noun phrase of a rate: prepositions, verbs, relatives.
+var npStops = map[string]bool{"on": true, "from": true, "to": true, "in": true, "of": true, "for": true, "at": true, "by": true,
+	"with": true, "against": true, "is": true, "are": true, "was": true, "were": true, "will": true, "would": true, "has": true,
+	"have": true, "had": true, "that": true, "which": true}
+
+// sharedHead reports whether the rates at tokens ti and k share one tariff
+// noun that comes after both ("30% cheese and 15% wine duties on X"), so
+// that what follows speaks for both.
+func sharedHead(s *sentence, ti, k, end int) bool {
+	for j := ti + 1; j < k; j++ {
+		if strongTariffWords[s.Toks[j].Low] {
+			return false
+		}
+	}
+	for j := k + 1; j < end; j++ {
+		if strongTariffWords[s.Toks[j].Low] {
+			return premodifiesTariff(s, ti)
+		}
+	}
+	return false
+}
