@@ -139,6 +139,8 @@ func printFeedTable(w io.Writer, fs []feeds.FeedState, now time.Time) error {
 		case f.Failures > 0:
 			status = "failing"
 			failing++
+		case f.MovedTo != "":
+			status = "moved" // working, at the address listed below the table
 		}
 		lastErr := "-"
 		if f.LastError != "" {

@@ -72,6 +72,34 @@ func TestFeedsStatus(t *testing.T) {
 	}
 }
 
+// TestFeedTableStatus: the STATUS column of each kind of feed.
+func TestFeedTableStatus(t *testing.T) {
+	now := time.Now()
+	tests := []struct {
+		name string
+		give feeds.FeedState
+		want string
+	}{
+		{name: "never polled", give: feeds.FeedState{URL: "https://a.example/rss"}, want: "new"},
+		{name: "healthy", give: feeds.FeedState{URL: "https://a.example/rss", LastPoll: now, LastSuccess: now}, want: "ok"},
+		{name: "failing", give: feeds.FeedState{URL: "https://a.example/rss", LastPoll: now, Failures: 2}, want: "failing"},
+		{name: "moved", give: feeds.FeedState{URL: "https://a.example/rss", LastPoll: now, LastSuccess: now, MovedTo: "https://b.example/rss"}, want: "moved"},
+		{name: "moved and failing", give: feeds.FeedState{URL: "https://a.example/rss", LastPoll: now, Failures: 1, MovedTo: "https://b.example/rss"}, want: "failing"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out bytes.Buffer
+			if err := printFeedTable(&out, []feeds.FeedState{tt.give}, now); err != nil {
+				t.Fatal(err)
+			}
+			lines := strings.Split(out.String(), "\n")
+			if f := strings.Fields(lines[1]); len(f) < 2 || f[0] != tt.give.URL || f[1] != tt.want {
+				t.Errorf("row %q, want status %q:\n%s", lines[1], tt.want, out.String())
+			}
+		})
+	}
+}
+
 func TestFeedsStatusJSONWhileRunning(t *testing.T) {
 	dir := t.TempDir()
 	st := writeFeedState(t, dir) // held open, as by a running newsevents
