@@ -21,7 +21,7 @@ func TestFeedsConfig(t *testing.T) {
 			check: func(t *testing.T, c Config) {
 				p := c.Poll
 				if p.MinInterval.D() != 5*time.Minute || p.MaxBackoff.D() != 6*time.Hour || p.PerHostConcurrency != 2 ||
-					p.PerHostRate != 1 || p.MaxRedirects != 5 || p.Pollers != 16 || p.IgnoreRobots {
+					p.PerHostRate != 1 || p.MaxRedirects != 5 || p.Pollers != 16 || p.IgnoreRobots || p.MaxCrawlDelay.D() != time.Minute {
 					t.Errorf("poll defaults %+v", p.PollFeeds)
 				}
 				if c.StateDir != "state" || c.Retention.D() != 30*24*time.Hour || c.Shard != "" {
@@ -46,6 +46,7 @@ poll:
   per_host_concurrency: 4
   per_host_rate: 0.5
   ignore_robots: true
+  max_crawl_delay: 10s
   pollers: 64
 `,
 			check: func(t *testing.T, c Config) {
@@ -56,7 +57,7 @@ poll:
 				p := c.Poll
 				if p.MinInterval.D() != 6*time.Minute || p.MaxInterval.D() != 12*time.Hour || p.MaxBackoff.D() != 2*time.Hour ||
 					p.ConnectTimeout.D() != 3*time.Second || p.MaxRedirects != 3 || p.PerHostConcurrency != 4 ||
-					p.PerHostRate != 0.5 || !p.IgnoreRobots || p.Pollers != 64 {
+					p.PerHostRate != 0.5 || !p.IgnoreRobots || p.Pollers != 64 || p.MaxCrawlDelay.D() != 10*time.Second {
 					t.Errorf("poll %+v", p.PollFeeds)
 				}
 				if c.OPML[0] != "lists/trade.opml" || c.StateDir != "/var/lib/newsevents" || c.Retention.D() != 240*time.Hour || c.Shard != "2/3" {
@@ -74,6 +75,8 @@ poll:
 		{name: "zero per-host concurrency", give: feed + "poll: {per_host_concurrency: 0}\n", wantField: "poll.per_host_concurrency"},
 		{name: "negative per-host rate", give: feed + "poll: {per_host_rate: -1}\n", wantField: "poll.per_host_rate"},
 		{name: "too many redirects", give: feed + "poll: {max_redirects: 50}\n", wantField: "poll.max_redirects"},
+		{name: "negative crawl-delay cap", give: feed + "poll: {max_crawl_delay: -1s}\n", wantField: "poll.max_crawl_delay"},
+		{name: "crawl-delay cap zero ignores it", give: feed + "poll: {max_crawl_delay: 0s}\n"},
 		{name: "no pollers", give: feed + "poll: {pollers: 0}\n", wantField: "poll.pollers"},
 		{name: "empty opml path", give: feed + "opml: ['']\n", wantField: "opml[0]"},
 		{name: "empty state dir", give: feed + "state_dir: ''\n", wantField: "state_dir"},

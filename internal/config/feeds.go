@@ -29,6 +29,10 @@ type PollFeeds struct {
 	PerHostRate float64 `yaml:"per_host_rate"`
 	// IgnoreRobots stops honouring robots.txt for page fetches (default false).
 	IgnoreRobots bool `yaml:"ignore_robots"`
+	// MaxCrawlDelay caps the robots.txt Crawl-delay honoured between two
+	// page fetches from one host, so a hostile robots.txt cannot stall the
+	// pipeline (default 1m; 0 ignores Crawl-delay).
+	MaxCrawlDelay Duration `yaml:"max_crawl_delay"`
 	// Pollers is the number of feeds polled at once (default 16).
 	Pollers int `yaml:"pollers"`
 }
@@ -42,6 +46,7 @@ func defaultPollFeeds() PollFeeds {
 		MaxRedirects:       5,
 		PerHostConcurrency: 2,
 		PerHostRate:        1,
+		MaxCrawlDelay:      Duration(time.Minute),
 		Pollers:            16,
 	}
 }
@@ -73,6 +78,9 @@ func (c *Config) validateFeeds(bad func(field, format string, args ...any) error
 	}
 	if p.PerHostRate <= 0 {
 		return bad("poll.per_host_rate", "%v: must be positive (requests per second)", p.PerHostRate)
+	}
+	if p.MaxCrawlDelay < 0 {
+		return bad("poll.max_crawl_delay", "%s: must not be negative (0 ignores Crawl-delay)", p.MaxCrawlDelay.D())
 	}
 	if p.Pollers < 1 || p.Pollers > 1024 {
 		return bad("poll.pollers", "%d: want 1 to 1024", p.Pollers)

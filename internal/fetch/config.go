@@ -21,6 +21,11 @@ func ConfigOptions(p config.Poll, log *zap.Logger) Options {
 		Robots:             !p.IgnoreRobots,
 		Logger:             log,
 	}
+	if p.MaxCrawlDelay == 0 {
+		o.MaxCrawlDelay = -1 // max_crawl_delay: 0 ignores Crawl-delay, not the default
+	} else {
+		o.MaxCrawlDelay = p.MaxCrawlDelay.D()
+	}
 	if o.MaxRedirects == 0 {
 		o.MaxRedirects = -1 // max_redirects: 0 means none, not the default
 	}

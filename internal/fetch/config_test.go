@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/newsevents/newsevents/internal/config"
 )
@@ -49,6 +50,29 @@ func TestConfigOptions(t *testing.T) {
 			_, err = c.Get(context.Background(), srv.URL+tt.path, nil, 100)
 			if !errors.Is(err, tt.wantErr) {
 				t.Errorf("err %v, want %v", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestConfigOptionsCrawlDelayCap(t *testing.T) {
+	tests := []struct {
+		give string
+		want time.Duration // negative: Crawl-delay ignored
+	}{
+		{"", time.Minute},
+		{", max_crawl_delay: 10s", 10 * time.Second},
+		{", max_crawl_delay: 0s", -1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.give, func(t *testing.T) {
+			cfg, err := config.Parse("t.yaml", []byte("feeds: [{url: https://a.example/rss}]\npoll: {per_host_rate: 2"+tt.give+"}\n"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := ConfigOptions(cfg.Poll, nil).MaxCrawlDelay
+			if (tt.want < 0) != (got < 0) || (tt.want >= 0 && got != tt.want) {
+				t.Errorf("MaxCrawlDelay = %s, want %s", got, tt.want)
 			}
 		})
 	}
