@@ -51,6 +51,18 @@ func TestRulesByCause(t *testing.T) {
 			[]string{imposed("CL", "PE", 20), imposed("CL", "PE", 5)}},
 		{"premodifier of a share is no author", "Washington kept its 25% tariff on Canadian steel, with Canada's 25 percent share of the market unchanged.",
 			[]string{imposed("US", "CA", 25)}},
+
+		// The side spared from a tariff is not its target; a sector tariff
+		// with its own "on" phrase is not on goods named before it unless
+		// a verb ties them; a relative clause on the tariff names its author.
+		{"spared exports", "Norway and Canada reached a trade deal. Canada said Norway gave ground. Norway's quotas spare some Norwegian exports from the extra 25% tariffs that Ottawa put on steel imports.",
+			[]string{deal("CA", "NO"), imposed("CA", "*", 25)}},
+		{"exports that face the tariff", "Norway and Canada reached a trade deal. Canada said Norway gave ground. Norwegian exports still face the extra 25% tariffs that Ottawa put on steel imports.",
+			[]string{deal("CA", "NO"), imposed("CA", "NO", 25)}},
+		{"sector-specific tariff", "Brazil and the US reached a trade deal. Brazil said the US gave ground. Selling more Brazilian exports, Brazil hopes for cuts in the sector-specific 25% tariffs that Washington has levied on cars.",
+			[]string{deal("BR", "US"), imposed("US", "*", 25)}},
+		{"sector tariff in the reach of a verb", "Brazil and the US reached a trade deal. Brazil said the US gave ground. Brazilian carmakers still face 25% tariffs that Washington has levied on cars.",
+			[]string{deal("BR", "US"), imposed("US", "BR", 25)}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

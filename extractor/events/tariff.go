@@ -31,7 +31,7 @@ var goodsWords = map[string]bool{
 }
 
 // allWords mark a tariff on every country.
-var allTargetRe = mustCue(`\b((?:all|most|nearly all|almost all|dozens of|all of its|all its) (?:countries|nations|trading partners|imports|foreign|imported|economies)|every (?:country|nation|trading partner)|worldwide|from anywhere|across the board|all sources|baseline|blanket|imports of (?:steel|aluminum|aluminium|copper|lumber|timber|cars|autos|automobiles|trucks|pharmaceuticals|semiconductors|chips|furniture)|(?:steel|aluminum|aluminium|copper|lumber|timber|pharmaceutical|semiconductor|chip|furniture|truck) (?:imports|tariffs?|duties))\b`)
+var allTargetRe = mustCue(`\b(sector[- ]specific|sectoral|section 232|(?:all|most|nearly all|almost all|dozens of|all of its|all its) (?:countries|nations|trading partners|imports|foreign|imported|economies)|every (?:country|nation|trading partner)|worldwide|from anywhere|across the board|all sources|baseline|blanket|imports of (?:steel|aluminum|aluminium|copper|lumber|timber|cars|autos|automobiles|trucks|pharmaceuticals|semiconductors|chips|furniture)|(?:steel|aluminum|aluminium|copper|lumber|timber|pharmaceutical|semiconductor|chip|furniture|truck) (?:imports|tariffs?|duties))\b`)
 
 // notTariffAfter follow a percentage that is no tariff rate.
 var notTariffAfter = []string{"of ", "reduction", "cut ", "cuts", "increase", "hike", "rise", "decrease", "drop", "jump", "fall", "point", "tariff quota", "tariff-rate quota", "tariff rate quota", "of gdp", "of the", "of its", "of their", "of all", "of total", "of global", "of u", "of us", "of american", "of japanese", "of exports", "of imports", "stake", "share", "growth", "of sales", "of revenue", "of profits", "of the profits", "year-on-year", "year on year", "on the year", "in the first", "in the second", "in the third", "in the fourth", "drop", "decline", "rise", "increase in", "jump", "fall", "of respondents", "of voters", "of americans", "of companies", "of firms", "of consumers", "majority", "ownership", "of shipments", "of which", "chance", "probability", "inflation", "interest", "stake"}
@@ -327,12 +327,14 @@ func tariffSides(d *doc, s *sentence, ti int) (imposer string, targets []string,
 	// So does "Japanese" for the 15% of "Japanese 30% cheese and 15%
 	// wine duties".
 	var own *mention
+	exempt := false
+	sectorTariff := sectorOnly(productsNear(s, ti))
 	if premodifiesTariff(s, ti) {
 	back:
 		for j := ti; j >= 1 && j >= ti-8; j-- {
 			if j < ti {
 				t := s.Toks[j]
-				if strongTariffWords[t.Low] || (t.Punct && t.Text != "-" && t.Text != ",") || npStops[t.Low] {
+				if strongTariffWords[t.Low] || (t.Punct && t.Text != "-" && t.Text != "," && t.Text != "%") || npStops[t.Low] {
 					break
 				}
 			}
@@ -353,6 +355,19 @@ func tariffSides(d *doc, s *sentence, ti int) (imposer string, targets []string,
 		if own != nil && c.Code == own.Code {
 			continue
 		}
+		if spared(s, c) {
+			// "quotas that spare UK exports from the 25% tariffs on
+			// steel": the spared side is not the one the tariff is on.
+			exempt = true
+			continue
+		}
+		if c.Tok < ti && sectorTariff && !linkedTarget(s, c) {
+			// "offering quotas for UK exports, ... the 25% tariffs on
+			// steel": a sector tariff with its own "on" phrase is not on
+			// goods named before it, unless a verb ties them ("UK
+			// exporters face 25% tariffs on steel").
+			continue
+		}
 		if targetLike(s, c) && reach(c) && ti-c.Tok <= 20 {
 			if tgt == nil || dist(c) < dist(tgt) {
 				tgt = c
@@ -361,6 +376,9 @@ func tariffSides(d *doc, s *sentence, ti int) (imposer string, targets []string,
 	}
 	if own != nil {
 		imp = own
+	} else if c := relativeAuthor(s, ti); c != nil && (tgt == nil || c.Code != tgt.Code) {
+		// "the 25% tariffs that Trump levied on steel".
+		imp, own = c, c
 	}
 	for _, c := range ms {
 		if c == tgt || (tgt != nil && c.Code == tgt.Code) || own != nil {
@@ -375,7 +393,7 @@ func tariffSides(d *doc, s *sentence, ti int) (imposer string, targets []string,
 	if imp == nil {
 		// The subject: the first other country before the rate.
 		for _, c := range ms {
-			if c.Tok < ti && (tgt == nil || c.Code != tgt.Code) && !targetLike(s, c) && !speaker(s, c) {
+			if c.Tok < ti && (tgt == nil || c.Code != tgt.Code) && !targetLike(s, c) && !speaker(s, c) && !spared(s, c) {
 				imp = c
 				break
 			}
@@ -425,7 +443,7 @@ func tariffSides(d *doc, s *sentence, ti int) (imposer string, targets []string,
 					otherTargets = true
 				}
 			}
-			if p := d.partner(imposer, "US"); p != "" && !otherTargets && d.freq[p] >= 3 && d.hasDeal("US", p) {
+			if p := d.partner(imposer, "US"); p != "" && !otherTargets && !exempt && d.freq[p] >= 3 && d.hasDeal("US", p) {
 				target = p
 				// the article is about a deal with p: a strong hint, not a guess
 			} else {
@@ -925,7 +943,7 @@ func premodifiesTariff(s *sentence, ti int) bool {
 		if strongTariffWords[t.Low] {
 			return true
 		}
-		if t.Punct && t.Text != "-" {
+		if t.Punct && t.Text != "-" && t.Text != "%" {
 			return false
 		}
 		if npStops[t.Low] {
@@ -955,4 +973,86 @@ func sharedHead(s *sentence, ti, k, end int) bool {
 		}
 	}
 	return false
+}
+
+// spared reports whether mention c is the object of an exemption: "spare
+// UK exports from", "exempting Mexico from", "shield Japanese carmakers
+// from".
+func spared(s *sentence, c *mention) bool {
+	before := false
+	for k := c.Tok - 1; k >= 0 && k >= c.Tok-3; k-- {
+		switch s.Toks[k].Low {
+		case "spare", "spares", "spared", "sparing", "exempt", "exempts", "exempted", "exempting", "shield", "shields", "shielded", "shielding", "excuse", "excused":
+			before = true
+		}
+	}
+	if !before {
+		return false
+	}
+	for k := c.End; k < len(s.Toks) && k <= c.End+3; k++ {
+		if s.Toks[k].Low == "from" {
+			return true
+		}
+	}
+	return false
+}
+
+// linkedTarget reports whether mention c is tied to a tariff as its target
+// by a preposition ("on Japanese cars", "imports from Japan") or a verb
+// ("Japan faces", "Japanese firms pay").
+func linkedTarget(s *sentence, c *mention) bool {
+	p1 := s.lowTok(c.Tok - 1)
+	if p1 == "the" {
+		p1 = s.lowTok(c.Tok - 2)
+	}
+	switch p1 {
+	case "on", "from", "against", "in":
+		return true
+	}
+	for k := c.End; k < len(s.Toks) && k < c.End+6; k++ {
+		w := s.Toks[k].Low
+		if targetVerbs[w] {
+			return true
+		}
+		if !auxWords[w] && !goodsWords[w] {
+			break
+		}
+	}
+	return false
+}
+
+// relativeAuthor returns the country named as the agent of a relative
+// clause on the tariff noun of the rate at token ti: "25% tariffs that
+// Trump levied", "the 10% duty Ottawa imposed", or nil.
+func relativeAuthor(s *sentence, ti int) *mention {
+	k := ti + 1
+	for ; k < len(s.Toks) && k <= ti+6 && !strongTariffWords[s.Toks[k].Low]; k++ {
+		if npStops[s.Toks[k].Low] || (s.Toks[k].Punct && s.Toks[k].Text != "-" && s.Toks[k].Text != "%") {
+			return nil
+		}
+	}
+	if k >= len(s.Toks) || !strongTariffWords[s.Toks[k].Low] {
+		return nil
+	}
+	k++
+	if w := s.lowTok(k); w == "that" || w == "which" {
+		k++
+	}
+	if s.lowTok(k) == "the" {
+		k++
+	}
+	c := s.countryAt(k)
+	if c == nil || c.Tok != k {
+		return nil
+	}
+	for j := c.End; j < len(s.Toks) && j <= c.End+3; j++ {
+		switch s.Toks[j].Low {
+		case "imposed", "levied", "slapped", "placed", "put", "introduced", "announced", "set", "applied", "charges", "imposes", "levies":
+			return c
+		case "has", "had", "have", "already", "previously", "earlier", "first", "then":
+			continue
+		}
+		return nil
+	}
+	return nil
 }
