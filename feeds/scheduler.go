@@ -529,7 +529,7 @@ func (s *Scheduler) recordSuccess(log *zap.Logger, st *FeedState, f Feed, res *P
 	}
 	st.Interval = d
 	st.NextPoll = now.Add(d)
-	log.Debug("feed polled", zap.Bool("not_modified", res.NotModified), zap.Int("items", len(res.Items)),
+	log.Info("feed polled", zap.Bool("not_modified", res.NotModified), zap.Int("items", len(res.Items)),
 		zap.Duration("duration", now.Sub(begun)), zap.Time("next_poll", st.NextPoll))
 }
 
@@ -572,7 +572,7 @@ func (s *Scheduler) recordFailure(log *zap.Logger, st *FeedState, f Feed, err er
 	if st.Failures == 1 {
 		log.Warn("feed failing", zap.Error(err), zap.Time("next_poll", st.NextPoll))
 	} else {
-		log.Debug("feed still failing", zap.Int("failures", st.Failures), zap.Error(err), zap.Time("next_poll", st.NextPoll))
+		log.Info("feed still failing", zap.Int("failures", st.Failures), zap.Error(err), zap.Time("next_poll", st.NextPoll))
 	}
 }
 

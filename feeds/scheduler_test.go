@@ -273,6 +273,12 @@ func TestFailingFeedBacksOffAndRecovers(t *testing.T) {
 		if got := logs.FilterMessage("feed recovered").Len(); got != 1 {
 			t.Errorf("feed recovered logged %d times, want 1", got)
 		}
+		// One line per poll for an operator tailing the log.
+		still, polled := logs.FilterMessage("feed still failing").Len(), logs.FilterMessage("feed polled").Len()
+		if 1+still+polled != len(reqs) || still != 4 {
+			t.Errorf("%d polls logged 1 feed failing, %d feed still failing and %d feed polled lines, want one line per poll (4 still failing)",
+				len(reqs), still, polled)
+		}
 		st, _, _ := store.Feed(url)
 		if st.Failures != 0 || st.LastSuccess.IsZero() || !strings.Contains(st.LastError, "500") {
 			t.Errorf("state after recovery %+v", st)
