@@ -138,12 +138,15 @@ func TestBinaryBrokerOutage(t *testing.T) {
 	brokers := []string{b.Addr()}
 	// Four article pages are served at once, the others once the broker
 	// is down: most articles meet the outage.
-	site := newGatedSite(t, 4)
+	const free = 4
+	site := newGatedSite(t, free)
 	cfg := writeConfig(t, site.URL, brokers, t.TempDir())
 
 	run := startBinary(t, "run", bin, "run", "--config", cfg, "--log-format", "json")
+	// (Or, should the pages served first all be without events, once they
+	// are done.)
 	run.waitFor(t, "first event published", 2*time.Minute, func(ls []logLine) bool {
-		return len(withMsg(ls, "event published")) > 0
+		return len(withMsg(ls, "event published")) > 0 || len(processed(ls)) >= free
 	})
 	b.Stop()
 	stopped := time.Now()
@@ -170,9 +173,13 @@ func TestBinaryBrokerOutage(t *testing.T) {
 			t.Errorf("%s processed %d times in one run, want once", p, n)
 		}
 	}
-	if len(withMsg(lines, "broker unreachable: holding articles until it is back")) > 0 &&
-		len(withMsg(lines, "broker reachable again: publishing resumed")) == 0 {
+	holding, resumed := withMsg(lines, "broker unreachable: holding articles until it is back"), withMsg(lines, "broker reachable again: publishing resumed")
+	if len(holding) > 0 && len(resumed) == 0 {
 		t.Error(`the pipeline logged "broker unreachable: holding articles until it is back" and never "broker reachable again: publishing resumed"`)
+	}
+	if back := withMsg(lines, "kafka broker reachable again"); len(back) > 0 {
+		t.Logf("publisher: %q down_for %v, pending_calls %v; pipeline: %d holding, %d resumed lines",
+			back[0].str("msg"), back[0]["down_for"], back[0]["pending_calls"], len(holding), len(resumed))
 	}
 
 	checkArticles(ctx, t, brokers)
