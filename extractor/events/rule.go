@@ -235,6 +235,11 @@ func blockedAfter(s *sentence, a, b int, classes []cueClass, from int) string {
 			if c == cueCondition || (h.off >= cs && h.off+len(h.word) <= b && (h.off < a || h.off >= b)) || (c == cueDenial && h.off < a) {
 				return h.word
 			}
+			// "demanded that Chile cut", "warned that it would impose":
+			// a request, threat or expectation reaches over its "that".
+			if (c == cueRequest || c == cueThreat || c == cueModal) && h.off < cs && thatComplement(low, h.off+len(h.word), cs) {
+				return h.word
+			}
 		}
 	}
 	return ""
@@ -492,3 +497,13 @@ func (s *sentence) breaks() []span {
 
 // fromDateRe precedes a date from which something applies.
 var fromDateRe = regexp.MustCompile(`\b(from|starting|beginning|effective|as of|until|by)\s+(?:on\s+)?$`)
+
+// thatComplement reports whether the clause starting at cs is the "that"
+// complement of the word ending at end: "demanded that | Chile cut".
+func thatComplement(low string, end, cs int) bool {
+	if cs < end || cs-end > 12 {
+		return false
+	}
+	between := strings.TrimSpace(low[end:cs])
+	return between == "that"
+}

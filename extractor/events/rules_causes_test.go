@@ -63,6 +63,23 @@ func TestRulesByCause(t *testing.T) {
 			[]string{deal("BR", "US"), imposed("US", "*", 25)}},
 		{"sector tariff in the reach of a verb", "Brazil and the US reached a trade deal. Brazil said the US gave ground. Brazilian carmakers still face 25% tariffs that Washington has levied on cars.",
 			[]string{deal("BR", "US"), imposed("US", "BR", 25)}},
+
+		// A request, threat or expectation reaches over its "that"
+		// complement; a report does not.
+		{"demand over that", "Lima insisted that Santiago lower its duty on Peruvian grapes to 5%.", nil},
+		{"report over that", "Lima said that Santiago lowered its duty on Peruvian grapes to 5% on Monday.",
+			[]string{imposed("CL", "PE", 5)}},
+
+		// "the tariff in X": the market charges it.
+		{"tariff in a market", "Korean cars pay a 20% tariff in Peru.", []string{imposed("PE", "KR", 20)}},
+
+		// Effective rates, however they are worded, are no event.
+		{"effective rate with a country inside", "The effective Peruvian duty rate on Korean goods is now 14%.", nil},
+		{"rate in force", "The Peruvian duty rate on Korean goods is now 14%.", []string{imposed("PE", "KR", 14)}},
+
+		// Agreements known by their short name.
+		{"named agreement signed", "The USMCA was signed in 2018, Ottawa recalled.", []string{deal("CA", "MX", "US")}},
+		{"named agreement referred to", "Canadian steel enters the US duty-free under the USMCA.", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -10,7 +10,7 @@ import (
 // agreement, framework or preliminary deal.
 
 var (
-	dealNounRe = mustCue(`\b(deal|deals|agreement|agreements|pact|accord|framework|fta|truce|arrangement)\b`)
+	dealNounRe = mustCue(`\b(deal|deals|agreement|agreements|pact|accord|framework|fta|truce|arrangement|nafta|usmca|cusma)\b`)
 	// existingWords prefilter existingRe.
 	existingWords = []string{"existing", "current", "previous", "under the terms", "under their", "under its", "renegotiat", "review of", "withdraw", "exit", "terminat", "violat", "compl"}
 	// notYetRe: a deal noun described as not yet reached.
@@ -28,9 +28,9 @@ func tradeDealReachedRules() []Rule {
 	return []Rule{Rule{
 		Name:         "trade_deal_reached/reach-deal",
 		Type:         schema.TradeDealReached,
-		Keywords:     []string{"deal", "agreement", "pact", "accord", "framework", "fta", "truce", "arrangement"},
+		Keywords:     []string{"deal", "agreement", "pact", "accord", "framework", "fta", "truce", "arrangement", "nafta", "usmca", "cusma"},
 		Trigger:      dealNounRe.Regexp,
-		TriggerWords: []string{"deal", "deals", "agreement", "agreements", "pact", "accord", "framework", "fta", "truce", "arrangement"},
+		TriggerWords: []string{"deal", "deals", "agreement", "agreements", "pact", "accord", "framework", "fta", "truce", "arrangement", "nafta", "usmca", "cusma"},
 		Blockers:     []cueClass{}, // read at the verb, in fillDeal
 		Confidence:   0.8,
 		Once:         true,
@@ -308,7 +308,7 @@ func dealName(s *sentence, m []int) string {
 // in an article about a merger or a ceasefire is not a trade deal).
 func (d *doc) aboutTrade() bool {
 	for _, s := range d.sents {
-		if containsAny(s.Low, "trade", "tariff", "fta", "export", "import", "comprehensive economic partnership", "cepa", "customs union") {
+		if containsAny(s.Low, "trade", "tariff", "fta", "export", "import", "comprehensive economic partnership", "cepa", "customs union", "nafta", "usmca", "cusma") {
 			return true
 		}
 	}
@@ -416,7 +416,7 @@ var namedAgreements = map[string][]string{
 func nearAnyDealNoun(s *sentence, vt int) bool {
 	for k := max(0, vt-20); k < len(s.Toks) && k <= vt+20; k++ {
 		switch s.Toks[k].Low {
-		case "deal", "deals", "agreement", "agreements", "pact", "accord", "framework", "fta", "truce":
+		case "deal", "deals", "agreement", "agreements", "pact", "accord", "framework", "fta", "truce", "nafta", "usmca", "cusma":
 			return true
 		}
 	}

@@ -621,6 +621,16 @@ func imposerLike(s *sentence, c *mention) bool {
 	if p1 == "by" || p1 == "into" {
 		return true
 	}
+	// "the current 20% tariff in Peru": the market charges it.
+	if p1 == "in" {
+		k := c.Tok - 2
+		if s.lowTok(k) == "the" {
+			k--
+		}
+		if strongTariffWords[s.lowTok(k)] {
+			return true
+		}
+	}
 	// "goods exported to the U.S.", "exports to America".
 	if p1 == "to" {
 		k := c.Tok - 2
@@ -893,7 +903,7 @@ func onlySources(s *sentence) bool {
 }
 
 // averageRe marks averages and effective rates anywhere in the clause.
-var averageRe = mustCue(`\b(average|averaged|averaging|effective (?:tariff )?rate|weighted)\b`)
+var averageRe = mustCue(`\b(average|averaged|averaging|effective (?:\S+ ){0,2}?(?:tariff |duty )?rates?|weighted)\b`)
 
 // all0 returns pointers to the mentions of s.
 func all0(s *sentence) []*mention {
