@@ -417,7 +417,10 @@ func (s *Scheduler) poll(ctx context.Context, fr *feedRun, emit func(context.Con
 		log.Warn("reading pending items", zap.Error(perr))
 	}
 
-	var fresh, listed []Item
+	var (
+		fresh, listed []Item
+		tooOld        int
+	)
 	if err != nil {
 		s.opts.Metrics.FeedPoll(fr.URL, metrics.ErrorClass(err), now.Sub(begun))
 		s.recordFailure(log, st, fr.Feed, err, now)
@@ -427,14 +430,17 @@ func (s *Scheduler) poll(ctx context.Context, fr *feedRun, emit func(context.Con
 			result = metrics.ResultNotModified
 		}
 		s.opts.Metrics.FeedPoll(fr.URL, result, now.Sub(begun))
-		s.recordSuccess(log, st, fr.Feed, res, now, begun)
+		s.recordSuccess(log, st, fr.Feed, res, now)
 		recordMove(log, st, res.MovedTo, now)
 		if !res.NotModified {
-			fresh, listed, err = s.newItems(res.Items, now)
+			fresh, listed, tooOld, err = s.newItems(res.Items, now)
 			if err != nil {
 				log.Warn("checking items against the state", zap.Error(err))
 			}
 		}
+		log.Info("feed polled", zap.Bool("not_modified", res.NotModified), zap.Int("items", len(res.Items)),
+			zap.Int("new", len(fresh)), zap.Int("too_old", tooOld),
+			zap.Duration("duration", now.Sub(begun)), zap.Time("next_poll", st.NextPoll))
 	}
 
 	// Pending: items emitted earlier and not done yet, plus the new ones.
@@ -481,8 +487,9 @@ func (s *Scheduler) poll(ctx context.Context, fr *feedRun, emit func(context.Con
 }
 
 // newItems returns the items of a poll not done yet, oldest first and
-// without duplicates, and every item listed (whose done time is refreshed).
-func (s *Scheduler) newItems(items []Item, now time.Time) (fresh, listed []Item, err error) {
+// without duplicates, every item listed (whose done time is refreshed), and
+// how many items were skipped as older than the retention window.
+func (s *Scheduler) newItems(items []Item, now time.Time) (fresh, listed []Item, tooOld int, err error) {
 	seen := map[[16]byte]bool{}
 	for i := len(items) - 1; i >= 0; i-- { // feeds list newest first
 		it := items[i]
@@ -503,14 +510,15 @@ func (s *Scheduler) newItems(items []Item, now time.Time) (fresh, listed []Item,
 		if it.Published != nil && now.Sub(*it.Published) > s.store.retention {
 			// Older than the retention window: its record may have been
 			// pruned while the feed kept listing it; not news any more.
+			tooOld++
 			continue
 		}
 		fresh = append(fresh, it)
 	}
-	return fresh, listed, err
+	return fresh, listed, tooOld, err
 }
 
-func (s *Scheduler) recordSuccess(log *zap.Logger, st *FeedState, f Feed, res *PollResult, now, begun time.Time) {
+func (s *Scheduler) recordSuccess(log *zap.Logger, st *FeedState, f Feed, res *PollResult, now time.Time) {
 	if st.Failures > 0 {
 		log.Info("feed recovered",
 			zap.Int("failures", st.Failures),
@@ -529,8 +537,6 @@ func (s *Scheduler) recordSuccess(log *zap.Logger, st *FeedState, f Feed, res *P
 	}
 	st.Interval = d
 	st.NextPoll = now.Add(d)
-	log.Info("feed polled", zap.Bool("not_modified", res.NotModified), zap.Int("items", len(res.Items)),
-		zap.Duration("duration", now.Sub(begun)), zap.Time("next_poll", st.NextPoll))
 }
 
 // recordMove remembers where the feed moved permanently, so the next polls

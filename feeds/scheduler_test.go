@@ -352,3 +352,35 @@ func TestSlowFeedDelaysNoOther(t *testing.T) {
 		}
 	})
 }
+
+// TestItemsOlderThanRetention: an item dated before the retention window is
+// not news: it is not emitted, and the poll's log line counts it, so an
+// operator can see why a feed yields nothing.
+func TestItemsOlderThanRetention(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		now := time.Now()
+		client, _ := startSite(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			fmt.Fprint(w, rss("",
+				rssItem{Title: "Quota cut announced", Link: "https://news.example/a/new", GUID: "new", Date: now.Add(-2 * time.Hour)},
+				rssItem{Title: "Levy on tiles", Link: "https://news.example/a/old", GUID: "old", Date: now.Add(-40 * 24 * time.Hour)}))
+		}), fetch.Options{})
+		store := openTestStore(t, t.TempDir(), StoreOptions{Retention: 30 * 24 * time.Hour})
+		defer store.Close()
+		core, logs := observer.New(zap.InfoLevel)
+		out := &sink{store: store}
+		s := newTestScheduler(t, client, store, []Feed{{URL: "http://news.example/feed.xml"}}, SchedulerOptions{Logger: zap.New(core)})
+		if err := s.Run(t.Context(), true, out.emit, nil); err != nil {
+			t.Fatal(err)
+		}
+		if got := out.guids(); !slices.Equal(got, []string{"new"}) {
+			t.Errorf("emitted %v, want only the item inside the retention window", got)
+		}
+		polled := logs.FilterMessage("feed polled").All()
+		if len(polled) != 1 {
+			t.Fatalf("%d feed polled lines, want 1", len(polled))
+		}
+		if f := polled[0].ContextMap(); f["items"] != int64(2) || f["new"] != int64(1) || f["too_old"] != int64(1) {
+			t.Errorf("feed polled fields %v, want items 2, new 1, too_old 1", f)
+		}
+	})
+}
