@@ -215,6 +215,18 @@ func (s *Scheduler) Run(ctx context.Context, once bool, emit func(context.Contex
 		}
 		heap.Push(&h, fr)
 	}
+	if len(h) > 0 {
+		// New feeds' first polls are spread over their interval: say when
+		// polling starts, so a quiet start is not mistaken for a hang.
+		last := h[0].due
+		for _, fr := range h {
+			if fr.due.After(last) {
+				last = fr.due
+			}
+		}
+		s.log.Info("feeds scheduled", zap.Int("feeds", len(h)),
+			zap.Duration("first_poll_in", max(h[0].due.Sub(start), 0)), zap.Duration("last_first_poll_in", max(last.Sub(start), 0)))
+	}
 	if _, err := s.store.Prune(start); err != nil {
 		s.log.Warn("pruning state", zap.Error(err))
 	}

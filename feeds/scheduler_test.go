@@ -384,3 +384,32 @@ func TestItemsOlderThanRetention(t *testing.T) {
 		}
 	})
 }
+
+// TestFirstPollsAnnounced: a new feed's first poll waits a hash offset of
+// its interval, and the start says when polling begins.
+func TestFirstPollsAnnounced(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		client, _ := startSite(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			fmt.Fprint(w, rss("", twoItems...))
+		}), fetch.Options{})
+		store := openTestStore(t, t.TempDir(), StoreOptions{})
+		defer store.Close()
+		core, logs := observer.New(zap.InfoLevel)
+		fs := []Feed{{URL: "http://a.example/feed.xml"}, {URL: "http://b.example/feed.xml"}}
+		ctx, cancel := context.WithTimeout(t.Context(), time.Second)
+		defer cancel()
+		s := newTestScheduler(t, client, store, fs, SchedulerOptions{Logger: zap.New(core)})
+		if err := s.Run(ctx, false, (&sink{}).emit, nil); err != nil {
+			t.Fatal(err)
+		}
+		got := logs.FilterMessage("feeds scheduled").All()
+		if len(got) != 1 {
+			t.Fatalf("%d feeds scheduled lines, want 1", len(got))
+		}
+		a, b := offset(fs[0].URL, 10*time.Minute), offset(fs[1].URL, 10*time.Minute)
+		f := got[0].ContextMap()
+		if f["feeds"] != int64(2) || f["first_poll_in"] != min(a, b) || f["last_first_poll_in"] != max(a, b) {
+			t.Errorf("feeds scheduled %v, want 2 feeds, first poll in %s, last in %s", f, min(a, b), max(a, b))
+		}
+	})
+}
