@@ -80,6 +80,25 @@ func TestRulesByCause(t *testing.T) {
 		// Agreements known by their short name.
 		{"named agreement signed", "The USMCA was signed in 2018, Ottawa recalled.", []string{deal("CA", "MX", "US")}},
 		{"named agreement referred to", "Canadian steel enters the US duty-free under the USMCA.", nil},
+
+		// "hit back" is retaliation: the subject imposes.
+		{"hit back", "Peru hit back with 30% tariffs on all Chilean imports.", []string{imposed("PE", "CL", 30)}},
+		{"hit by", "Chilean grapes were hit by a 30% tariff imposed by Peru.", []string{imposed("PE", "CL", 30)}},
+		{"raised by is a change", "Peru raised its tariff on Chilean grapes by 10% on Monday.", nil},
+
+		// The antecedent of ", which" is the subject of the relative clause.
+		{"which faces", "Chile, which faces a 30% Peruvian tariff, has sought talks.", []string{imposed("PE", "CL", 30)}},
+		{"which imposed", "Chile, which imposed a 30% tariff on Peruvian fish, has sought talks.", []string{imposed("CL", "PE", 30)}},
+
+		// A company that "said on Tuesday it would invest".
+		{"company said on a day it would invest", "Orbitex said on Tuesday it would invest $10 billion in Canada over five years.",
+			[]string{pledge("Orbitex", "CA", 10e9)}},
+		{"company said it had no plans", "Orbitex said on Tuesday it had no plans to invest $10 billion in Canada.", nil},
+
+		// "will not travel ... as planned" calls a trip off.
+		{"not as planned", "Peru's trade minister will not travel to Chile next week as planned, officials said.", []string{trip("PE", "CL")}},
+		{"did not travel", "Peru's trade minister did not travel to Chile last week.", nil},
+		{"goes ahead as planned", "Peru's trade minister will travel to Chile next week as planned.", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -29,8 +29,22 @@ func tripCancelledRules() []Rule {
 		Blockers:   []cueClass{cueCondition, cueQuestion, cueThreat, cueModal, cueNegation, cueDenial},
 		Confidence: 0.85,
 		Fill:       fillTrip,
+	}, Rule{
+		// "will not travel to Washington this week as planned".
+		Name:       "trip_cancelled/not-as-planned",
+		Type:       schema.TripCancelled,
+		Keywords:   []string{"as planned", "as scheduled", "as originally planned", "as previously planned"},
+		Window:     120,
+		Trigger:    notAsPlannedRe.Regexp,
+		Blockers:   []cueClass{cueCondition, cueQuestion, cueThreat, cueModal, cueDenial},
+		Confidence: 0.75,
+		Once:       true,
+		Fill:       fillTrip,
 	}}
 }
+
+// notAsPlannedRe: a trip that will not happen as planned.
+var notAsPlannedRe = mustCue(`\b(?:will|would|did|does|do|is|are|was|were)\s+(?:not|n't|no longer)\s+(?:be\s+)?(?:travel(?:l?ing)?|visit(?:ing)?|go(?:ing)?|attend(?:ing)?|fly(?:ing)?|head(?:ing)?)\b[^.;]{0,80}?\bas (?:originally |previously )?(?:planned|scheduled)\b`)
 
 // tripStatus maps the verb to the status the spec names.
 func tripStatus(verb string) string {

@@ -78,8 +78,9 @@ func tariffRates(s *sentence) []tariffRate {
 			continue // averages and effective rates are not events
 		}
 		if k := precedingWord(s, ti, 3, notTariffBefore); k != "" {
-			// "up to 15%" is a cap, still a rate; "by 10%" an increase.
-			if !(k == "up" && s.lowTok(ti-1) == "to") {
+			// "up to 15%" is a cap, still a rate; "by 10%" an increase,
+			// but "hit by a 30% tariff" names the tariff.
+			if !(k == "up" && s.lowTok(ti-1) == "to") && !(k == "by" && (s.lowTok(ti-1) == "a" || s.lowTok(ti-1) == "an" || s.lowTok(ti-1) == "the")) {
 				continue
 			}
 		}
@@ -262,6 +263,16 @@ func tariffSides(d *doc, s *sentence, ti int) (imposer string, targets []string,
 		c := &s.Countries[k]
 		if c.Off >= cs && c.OffEnd <= ce {
 			ms = append(ms, c)
+		}
+	}
+	// "Brazil, which faces a 50% tariff": the antecedent is the subject
+	// of the relative clause.
+	if cs >= 2 && (strings.HasSuffix(s.Low[:cs], ", which ") || strings.HasSuffix(s.Low[:cs], ", who ")) {
+		for k := range s.Countries {
+			c := &s.Countries[k]
+			if rel := c.End + 1; rel < len(s.Toks) && s.lowTok(c.End) == "," && (s.Toks[rel].Low == "which" || s.Toks[rel].Low == "who") && s.Toks[rel].End == cs-1 {
+				ms = append(ms, c)
+			}
 		}
 	}
 	if len(ms) == 0 {
@@ -582,11 +593,17 @@ func targetLike(s *sentence, c *mention) bool {
 	case "secured", "won", "obtained", "got", "negotiated", "clinched", "landed", "wrested":
 		return true
 	}
-	// "Switzerland now faces a 39% tariff", "Japan had been subject to".
-	for k := c.End; k < len(s.Toks) && k < c.End+5; k++ {
+	// "Switzerland now faces a 39% tariff", "Japan had been subject to",
+	// "Brazil, which faces".
+	k := c.End
+	if s.lowTok(k) == "," && (s.lowTok(k+1) == "which" || s.lowTok(k+1) == "who") {
+		k += 2
+	}
+	for k0 := k; k < len(s.Toks) && k < k0+5; k++ {
 		w := s.Toks[k].Low
 		if targetVerbs[w] {
-			return true
+			// "Beijing hit back with tariffs": it retaliates.
+			return !(w == "hit" && s.lowTok(k+1) == "back")
 		}
 		if !auxWords[w] {
 			break
