@@ -99,6 +99,14 @@ func TestRulesByCause(t *testing.T) {
 		{"not as planned", "Peru's trade minister will not travel to Chile next week as planned, officials said.", []string{trip("PE", "CL")}},
 		{"did not travel", "Peru's trade minister did not travel to Chile last week.", nil},
 		{"goes ahead as planned", "Peru's trade minister will travel to Chile next week as planned.", nil},
+
+		// Proposals, trial balloons and preparations are not decided.
+		{"a proposal would", "The proposal would raise Peru's tariff on Chilean copper to 20%, its author said.", nil},
+		{"a proposal passed", "Peru's congress passed a proposal that raised the tariff on Chilean copper to 20%.", []string{imposed("PE", "CL", 20)}},
+		{"floated", "Peru floated a 20% tariff on Chilean copper on Monday.", nil},
+		{"floated, then imposed", "Peru imposed the 20% tariff on Chilean copper that it had floated in May.", []string{imposed("PE", "CL", 20)}},
+		{"preparing, should talks fail", "Peru is preparing tariffs of up to 20% on Chilean copper should talks fail.", nil},
+		{"talks failed", "Talks failed, and Peru imposed tariffs of up to 20% on Chilean copper.", []string{imposed("PE", "CL", 20)}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -260,7 +260,9 @@ func readTariffs(d *doc, s *sentence) []tariffReading {
 			from = max(from, tr.prevRate.End)
 		}
 		cue := blockedAfter(s, tr.r.Off, tr.r.End, classes, from)
-		threat := afterThreatRe.MatchString(s.Low[tr.r.End:]) || beforeThreatRe.MatchString(tail(s.Low[:tr.r.Off], 60))
+		// "imposed the 20% tariff that it had floated": carried out.
+		threat := (afterThreatRe.MatchString(s.Low[tr.r.End:]) && !imposedBeforeRe.MatchString(tail(s.Low[:tr.r.Off], 40))) || beforeThreatRe.MatchString(tail(s.Low[:tr.r.Off], 60)) ||
+			proposalRe.MatchString(s.Low[s.clauseStart(tr.r.Off):tr.r.Off])
 		if cue != "" || threat {
 			// Keep threatened rates aside: a later cut may start from them.
 			if threat || cueClassOf(cue) == cueThreat {
@@ -496,3 +498,10 @@ func exportPairs(s *sentence, from int) [][2]string {
 	}
 	return out
 }
+
+// proposalRe: a rate that a proposal, plan or bill "would" set is not
+// decided ("The proposal would raise tariffs on X to 60%").
+var proposalRe = mustCue(`\b(?:proposal|proposals|plan|plans|bill|draft|legislation|measure|scheme)\s+(?:would|could|might)\b`)
+
+// imposedBeforeRe: a verb of imposition just before a rate.
+var imposedBeforeRe = mustCue(`\b(imposed|imposes|levied|levies|slapped|introduced|applied|enacted)\s+(?:\S+\s+){0,2}$`)

@@ -757,7 +757,7 @@ func sectorOnly(prod string) bool {
 
 // afterThreatRe: a rate described as threatened, proposed or looming.
 var afterThreatRe = mustCue(`^[^.;,]{0,40}?\b(threatened|proposed|planned|looming|mooted|floated|announced earlier|initially proposed)\b`)
-var beforeThreatRe = mustCue(`\b(threatened|proposed|looming|potential|possible|hypothetical|mooted|initially proposed|planned|expected|anticipated|dodge|dodged|avoid|avoided|avoiding|escape|escaped|spared|exempted|exempt)\s+(?:\S+\s+){0,3}$`)
+var beforeThreatRe = mustCue(`\b(threatened|proposed|looming|potential|possible|hypothetical|mooted|floated|floating|recommending|recommended|suggested|initially proposed|planned|expected|anticipated|dodge|dodged|avoid|avoided|avoiding|escape|escaped|spared|exempted|exempt)\s+(?:\S+\s+){0,3}$`)
 
 // eliminateRe: a deal that removes a tariff (to zero).
 var eliminateRe = mustCue(`\b(eliminat\w*|scrap\w*|remov\w*|abolish\w*|lift\w*|cancel\w*|drop\w*|waiv\w*|exempt\w*)\s+(?:\S+\s+){0,4}$`)
