@@ -107,6 +107,11 @@ func TestRulesByCause(t *testing.T) {
 		{"floated, then imposed", "Peru imposed the 20% tariff on Chilean copper that it had floated in May.", []string{imposed("PE", "CL", 20)}},
 		{"preparing, should talks fail", "Peru is preparing tariffs of up to 20% on Chilean copper should talks fail.", nil},
 		{"talks failed", "Talks failed, and Peru imposed tariffs of up to 20% on Chilean copper.", []string{imposed("PE", "CL", 20)}},
+
+		// A participle asserts the pledge whatever the clause around it says.
+		{"pledge in a participle", "Chile would face no penalty if the $30 billion in investments promised to Peru were not made by Chilean firms.",
+			[]string{pledge("CL", "PE", 30e9)}},
+		{"pledge under a condition", "If Chile promised $30 billion in investments to Peru, talks would resume.", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -27,14 +27,29 @@ func investmentPledgedRules() []Rule {
 		Keywords:     []string{"invest", "spend"},
 		Trigger:      investRe.Regexp,
 		TriggerWords: []string{"invest", "invests", "invested", "investing", "investment", "investments", "investor", "investors", "spend", "spending"},
-		Blockers:     []cueClass{cueCondition, cueQuestion, cueRequest, cueModal, cueNegation, cueDenial},
+		Blockers:     []cueClass{}, // in fillInvestment: a participle asserts by itself
 		Confidence:   0.8,
 		Once:         true,
 		Fill:         fillInvestment,
 	}}
 }
 
+// investBlockers cancel a pledge in the clause before its anchor.
+var investBlockers = []cueClass{cueCondition, cueQuestion, cueRequest, cueModal, cueNegation, cueDenial}
+
+// pledgedParticipleRe: "the $250 billion in investments promised to the
+// US": the participle asserts the pledge whatever the clause around it says
+// ("no obligation if the investments promised to the US were not made").
+var pledgedParticipleRe = mustCue(`^[^,;.()]{0,25}?\b(pledged|promised|committed|earmarked|vowed)\s+(?:to|by|for|in)\b`)
+
 func fillInvestment(d *doc, s *sentence, r *Rule, m []int) []candidate {
+	if pm := pledgedParticipleRe.FindStringSubmatchIndex(s.Low[m[1]:]); pm != nil && moneyJustBefore(s, m[0]) {
+		if blockedWithin(s, m[0], m[1]+pm[1]) != "" {
+			return nil
+		}
+	} else if blocked(s, m[0], m[1], investBlockers) != "" {
+		return nil
+	}
 	// A headline "Orbitex Investing $30 Billion In US" announces a plan.
 	if len(s.Money()) == 0 || !(pledgeCueRe.MatchString(s.Low) || titleCase(s)) {
 		return nil
@@ -351,6 +366,18 @@ func inBefore(s *sentence, c *mention) bool {
 		switch t.Low {
 		case "for", "of", "to", "with", "by", "from", "return", "exchange", "addition", "than":
 			return false
+		}
+	}
+	return false
+}
+
+// moneyJustBefore reports whether an amount ends shortly before offset a
+// ("$250 billion in investments", "CHF200 billion ($250 billion) of
+// investment").
+func moneyJustBefore(s *sentence, a int) bool {
+	for _, mo := range s.Money() {
+		if mo.End <= a && a-mo.End <= 20 {
+			return true
 		}
 	}
 	return false
