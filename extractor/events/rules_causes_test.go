@@ -112,6 +112,12 @@ func TestRulesByCause(t *testing.T) {
 		{"pledge in a participle", "Chile would face no penalty if the $30 billion in investments promised to Peru were not made by Chilean firms.",
 			[]string{pledge("CL", "PE", 30e9)}},
 		{"pledge under a condition", "If Chile promised $30 billion in investments to Peru, talks would resume.", nil},
+
+		// The sentences after a called-off trip list its planned stops.
+		{"planned stops", "Chile's president Ana Rojas cancelled a planned tour of the Andes on Monday. Rojas had been scheduled to visit Peru and Bolivia before returning on May 2.",
+			[]string{trip("CL", "PE"), trip("CL", "BO")}},
+		{"another person's plan", "Chile's president Ana Rojas cancelled a planned trip to Peru on Monday. Her foreign minister, Luis Soto, was expected to visit Bolivia next week.",
+			[]string{trip("CL", "PE")}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -173,6 +173,13 @@ func fillTrip(d *doc, s *sentence, r *Rule, m []int) []candidate {
 	if trav == "" && dest == "" {
 		return nil
 	}
+	var stops []string
+	if tripNounsOfTravel[noun] && trav != "" {
+		stops = itinerary(d, s, trav, personName(d, s, vt, trav))
+	}
+	if dest == "" && len(stops) > 0 {
+		dest, stops = stops[0], stops[1:] // "cancelled his tour; he was due to visit Peru and Chile"
+	}
 	if dest == "" {
 		dest = d.partner(trav)
 		conf -= 0.2
@@ -205,7 +212,71 @@ func fillTrip(d *doc, s *sentence, r *Rule, m []int) []candidate {
 	// Of two verbs of one sentence, the one nearer the trip gives the status.
 	c := newEvent(schema.TripCancelled, f, s, r.Name, conf-0.005*float64(abs(nounTok-vt)))
 	c.ev.OccurredOn = occurred(s, m[0])
-	return []candidate{c}
+	out := []candidate{c}
+	// "He had been scheduled to leave for Brussels ... was expected to
+	// visit France and Egypt": the stops of the called-off trip.
+	for _, dest := range stops {
+		if dest == trav || dest == f.DestinationCountry {
+			continue
+		}
+		g := f
+		g.DestinationCountry = dest
+		e := newEvent(schema.TripCancelled, g, s, r.Name, conf-0.15)
+		e.ev.OccurredOn = c.ev.OccurredOn
+		out = append(out, e)
+	}
+	return out
+}
+
+// tripNounsOfTravel are the trip nouns of a journey with stops.
+var tripNounsOfTravel = map[string]bool{"trip": true, "trips": true, "visit": true, "visits": true, "tour": true, "travel": true, "journey": true}
+
+// itineraryRe: the plan of a trip, "had been scheduled to leave for",
+// "was expected to visit", "was due to travel to".
+var itineraryRe = mustCue(`\b(?:had been|was|were|is|are)\s+(?:originally\s+)?(?:scheduled|due|expected|set|slated|supposed)\s+to\s+(?:leave for|visit|travel to|fly to|go to|head to|stop in|continue to|tour)\b`)
+
+// itinerary returns the countries that the sentences just after s give as
+// the planned stops of the traveller's trip: their subject is the traveller
+// (a person or name of that country, the traveller's surname, or a pronoun).
+func itinerary(d *doc, s *sentence, trav, traveler string) []string {
+	var out []string
+	surname := ""
+	if f := strings.Fields(strings.ToLower(traveler)); len(f) > 0 {
+		surname = f[len(f)-1]
+	}
+	for k := s.Index + 1; k < len(d.sents) && k <= s.Index+3; k++ {
+		n := d.sents[k]
+		if !containsAny(n.Low, "scheduled", "due", "expected", "set to", "slated", "supposed") {
+			continue
+		}
+		m := itineraryRe.FindStringIndex(n.Low)
+		if m == nil {
+			continue
+		}
+		// The subject: the word just before the plan.
+		st := n.tokAt(m[0]) - 1
+		if st < 0 {
+			continue
+		}
+		subj := n.Toks[st].Low
+		if c := n.countryAt(st); c != nil {
+			if c.Code != trav {
+				continue
+			}
+		} else if subj != "he" && subj != "she" && subj != "they" && (surname == "" || subj != surname) {
+			continue
+		}
+		end := n.clauseEnd(m[1])
+		if i := strings.Index(n.Low[m[1]:], " before "); i >= 0 && m[1]+i < end {
+			end = m[1] + i
+		}
+		for _, c := range n.Countries {
+			if c.Off >= m[1] && c.OffEnd <= end && c.Kind != kindPerson {
+				out = append(out, c.Code)
+			}
+		}
+	}
+	return out
 }
 
 // decidedRe: a base form that still asserts the act ("forced him to
@@ -443,4 +514,10 @@ func headlineWord(d *doc, w string) bool {
 		}
 	}
 	return false
+}
+
+// personName is the traveller's name as personNear reads it.
+func personName(d *doc, s *sentence, vt int, code string) string {
+	name, _ := personNear(d, s, vt, code)
+	return name
 }
