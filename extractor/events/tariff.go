@@ -339,7 +339,7 @@ func tariffSides(d *doc, s *sentence, ti int) (imposer string, targets []string,
 	// wine duties".
 	var own *mention
 	exempt := false
-	sectorTariff := sectorOnly(productsNear(s, ti))
+	sectorTariff := -1 // unknown yet: productsNear is read only when needed
 	if premodifiesTariff(s, ti) {
 	back:
 		for j := ti; j >= 1 && j >= ti-8; j-- {
@@ -372,7 +372,15 @@ func tariffSides(d *doc, s *sentence, ti int) (imposer string, targets []string,
 			exempt = true
 			continue
 		}
-		if c.Tok < ti && sectorTariff && !linkedTarget(s, c) {
+		if c.Tok < ti && sectorTariff != 0 && !linkedTarget(s, c) {
+			if sectorTariff < 0 {
+				sectorTariff = 0
+				if sectorOnly(productsNear(s, ti)) {
+					sectorTariff = 1
+				}
+			}
+		}
+		if c.Tok < ti && sectorTariff == 1 && !linkedTarget(s, c) {
 			// "offering quotas for UK exports, ... the 25% tariffs on
 			// steel": a sector tariff with its own "on" phrase is not on
 			// goods named before it, unless a verb ties them ("UK
