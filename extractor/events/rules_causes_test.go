@@ -118,6 +118,22 @@ func TestRulesByCause(t *testing.T) {
 			[]string{trip("CL", "PE"), trip("CL", "BO")}},
 		{"another person's plan", "Chile's president Ana Rojas cancelled a planned trip to Peru on Monday. Her foreign minister, Luis Soto, was expected to visit Bolivia next week.",
 			[]string{trip("CL", "PE")}},
+
+		// A rate that a country or its goods "pay", "face" or are
+		// "charged" is a tariff rate even when no tariff noun is written.
+		{"pays a rate", "Peru and Chile reached a trade deal. Santiago said Peru would pay 8% instead of 12% under it.",
+			[]string{deal("CL", "PE"), agreed("CL", "PE", 8)}},
+		{"pays more is no rate", "Peru and Chile reached a trade deal. Chilean shoppers will pay 8% more for Peruvian fruit.",
+			[]string{deal("CL", "PE")}},
+		{"charged a rate", "Peru and Chile reached a trade deal. Peru hailed it. Chilean exports will be charged 8%.",
+			[]string{deal("CL", "PE"), agreed("PE", "CL", 8)}},
+		{"taxed at a rate", "Peru and Chile signed a trade deal. Peru hailed it. Under it, Chilean cars will be taxed at 6%, down from 9%.",
+			[]string{deal("CL", "PE"), agreed("PE", "CL", 6)}},
+		{"income taxed is no tariff", "Chilean workers in Peru will be taxed at 30% on their income.", nil},
+
+		// "US beef" is goods of the US, not a subject.
+		{"goods named by their country", "Peru and the US reached a trade deal. Peru will open its market to US beef and drop its tariffs on US farm goods.",
+			[]string{deal("PE", "US"), agreed("PE", "US", 0)}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -345,7 +345,13 @@ func goodsTarget(s *sentence, c *mention) bool {
 			}
 		}
 	}
-	return (c.Kind == kindDemonym || c.Poss) && goodsWords[s.lowTok(c.End)]
+	// "Japanese cars", "Japan's exports", "US rice"; but "U.S. imports
+	// from Brazil" are the importer's.
+	next := s.lowTok(c.End)
+	if next == "imports" && s.lowTok(c.End+1) == "from" {
+		return false
+	}
+	return (c.Kind == kindDemonym || c.Poss || c.Kind == kindName) && goodsWords[next]
 }
 
 // headlineVerbs are capitalised verbs of headlines that precede the

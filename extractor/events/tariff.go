@@ -61,7 +61,7 @@ func tariffRates(s *sentence) []tariffRate {
 			continue
 		}
 		ti := s.tokAt(r.Off)
-		if !nearTariffWord(s, ti) && !coordinated(s, out, r) {
+		if !nearTariffWord(s, ti) && !coordinated(s, out, r) && !paidRate(s, ti, r) {
 			continue
 		}
 		after := s.Low[r.End:]
@@ -206,6 +206,10 @@ func nearTariffWord(s *sentence, ti int) bool {
 		}
 		// "imports from Brazil were subject to a 10pc rate": a rate in a
 		// sentence about trade in goods.
+		// "British cars will be taxed at 10%".
+		if w == "taxed" && abs(k-ti) <= 3 && goodsBefore(s, k) {
+			return true
+		}
 		if (w == "rate" || w == "rates" || ((w == "taxes" || w == "tax") && s.lowTok(k+1) == "of")) && (abs(k-ti) <= 3 || s.lowTok(k+1) == "on") {
 			if tradeRates < 0 {
 				tradeRates = 0
@@ -1090,4 +1094,42 @@ func relativeAuthor(s *sentence, ti int) *mention {
 		return nil
 	}
 	return nil
+}
+
+// payVerbs put a rate on a country or its goods without naming a tariff:
+// "Japan would pay 15%", "Indonesian exports will be charged 19%".
+var payVerbs = map[string]bool{"pay": true, "pays": true, "paying": true, "charged": true, "face": true, "faces": true, "facing": true}
+
+// paidRate reports whether the rate r at token ti is what a country or its
+// goods, named just before, pay: "Japan would pay 15% instead of 25%".
+func paidRate(s *sentence, ti int, r rate) bool {
+	k := ti - 1
+	switch s.lowTok(k) {
+	case "a", "an", "only", "just", "about", "around", "roughly":
+		k--
+	}
+	if k < 0 || !payVerbs[s.lowTok(k)] {
+		return false
+	}
+	after := strings.TrimLeft(s.Low[r.End:], " ")
+	if hasPrefixAny(after, []string{"more", "less", "higher", "lower", "of", "interest", "in ", "on top"}) || hasPrefixAny(after, notTariffAfter) {
+		return false
+	}
+	for _, c := range s.Countries {
+		if c.End <= k && k-c.End <= 5 && c.Kind != kindPerson {
+			return true
+		}
+	}
+	return false
+}
+
+// goodsBefore reports whether a goods word ("cars", "goods") comes in the
+// five tokens before token k.
+func goodsBefore(s *sentence, k int) bool {
+	for j := max(0, k-5); j < k; j++ {
+		if goodsWords[s.Toks[j].Low] {
+			return true
+		}
+	}
+	return false
 }
