@@ -134,6 +134,17 @@ func TestRulesByCause(t *testing.T) {
 		// "US beef" is goods of the US, not a subject.
 		{"goods named by their country", "Peru and the US reached a trade deal. Peru will open its market to US beef and drop its tariffs on US farm goods.",
 			[]string{deal("PE", "US"), agreed("PE", "US", 0)}},
+
+		// The visit, not the talks it was for, is what is called off; a
+		// place visited is named early; "defer" postpones.
+		{"visit for a round of talks", "Peru's delegation's visit to Santiago for the next round of trade talks has been postponed, sources said.", []string{trip("PE", "CL")}},
+		{"talks postponed, visit made", "Peru's trade minister visited Chile on Monday, but the next round of talks was postponed.", nil},
+		{"deferred trip", "A Peruvian trade team that was scheduled to visit Santiago next week has deferred its trip.", []string{trip("PE", "CL")}},
+		{"deferred decision", "Peru deferred a decision on tariffs on Chilean grapes.", nil},
+
+		// A company that will raise its investment to a total pledges it.
+		{"company raises its investment", "Orbitex said it will increase its investment in Canada to $12 billion.", []string{pledge("Orbitex", "CA", 12e9)}},
+		{"investment that grew", "Orbitex's investment in Canada increased to $12 billion last year.", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -10,7 +10,7 @@ import (
 // abroad is called off or postponed.
 
 var (
-	tripVerbRe = mustCue(`\b(no longer (?:travel|visit|attend|go|make the trip)|cancel(?:l?ed|s|l?ing|lation)?|call(?:ed|s|ing)? off|scrap(?:ped|s|ping)?|postpone(?:d|s|ment)?|postponing|delay(?:ed|s)?|put off|push(?:ed|es)? back|rescheduled?|shelved?|axed|called-off)\b`)
+	tripVerbRe = mustCue(`\b(no longer (?:travel|visit|attend|go|make the trip)|cancel(?:l?ed|s|l?ing|lation)?|call(?:ed|s|ing)? off|scrap(?:ped|s|ping)?|postpone(?:d|s|ment)?|postponing|defer(?:s|red|ring|ral)?|delay(?:ed|s)?|put off|push(?:ed|es)? back|rescheduled?|shelved?|axed|called-off)\b`)
 	// tripNouns name a trip or an in-person meeting, looked up by token.
 	tripNouns = map[string]bool{"trip": true, "trips": true, "visit": true, "visits": true, "visiting": true, "travel": true,
 		"travels": true, "tour": true, "journey": true, "flight": true, "mission": true, "talks": true, "meeting": true,
@@ -24,7 +24,7 @@ func tripCancelledRules() []Rule {
 	return []Rule{Rule{
 		Name:       "trip_cancelled/verb-trip",
 		Type:       schema.TripCancelled,
-		Keywords:   []string{"no longer", "cancel", "called off", "calls off", "call off", "calling off", "called-off", "scrap", "postpon", "delay", "put off", "pushed back", "pushes back", "push back", "reschedul", "shelve", "axed"},
+		Keywords:   []string{"no longer", "cancel", "called off", "calls off", "call off", "calling off", "called-off", "scrap", "postpon", "defer", "delay", "put off", "pushed back", "pushes back", "push back", "reschedul", "shelve", "axed"},
 		Trigger:    tripVerbRe.Regexp,
 		Blockers:   []cueClass{cueCondition, cueQuestion, cueThreat, cueModal, cueNegation, cueDenial},
 		Confidence: 0.85,
@@ -48,7 +48,7 @@ var notAsPlannedRe = mustCue(`\b(?:will|would|did|does|do|is|are|was|were)\s+(?:
 
 // tripStatus maps the verb to the status the spec names.
 func tripStatus(verb string) string {
-	for _, p := range []string{"postpon", "delay", "put off", "push", "reschedul", "shelv"} {
+	for _, p := range []string{"postpon", "defer", "delay", "put off", "push", "reschedul", "shelv"} {
 		if strings.HasPrefix(verb, p) {
 			return "postponed"
 		}
@@ -58,7 +58,7 @@ func tripStatus(verb string) string {
 
 // baseForms are verb forms that do not assert the act ("to cancel",
 // "could postpone", "a delay").
-var baseForms = map[string]bool{"cancel": true, "call off": true, "scrap": true, "postpone": true, "delay": true,
+var baseForms = map[string]bool{"cancel": true, "call off": true, "scrap": true, "postpone": true, "delay": true, "defer": true,
 	"push back": true, "reschedule": true, "shelve": true}
 
 func fillTrip(d *doc, s *sentence, r *Rule, m []int) []candidate {
@@ -75,6 +75,16 @@ func fillTrip(d *doc, s *sentence, r *Rule, m []int) []candidate {
 	}
 	if nounTok < 0 {
 		return nil
+	}
+	// "the delegation's visit to Washington for the next round of talks
+	// has been postponed": the visit is what is called off, not the talks.
+	if !tripNounsOfTravel[s.Toks[nounTok].Low] {
+		for nt := max(0, vt-15); nt < len(s.Toks) && nt <= vt+10; nt++ {
+			if tripNounsOfTravel[s.Toks[nt].Low] {
+				nounTok = nt
+				break
+			}
+		}
 	}
 	if remoteRe.MatchString(s.Low[max(0, s.Toks[nounTok].Off-20):s.Toks[nounTok].End]) {
 		return nil
@@ -126,7 +136,13 @@ func fillTrip(d *doc, s *sentence, r *Rule, m []int) []candidate {
 			prev = s.lowTok(c.Tok - 2)
 		}
 		next := s.lowTok(c.End)
-		if c.Tok > max(nounTok, vt)+8 || c.End < min(nounTok, vt)-3 {
+		// "a team that was scheduled to visit New Delhi ... has deferred
+		// its trip": a place visited reaches further back.
+		reachBack := 3
+		if prev == "visit" || prev == "visiting" || (prev == "to" && (tripNouns[s.lowTok(c.Tok-2)] || travelVerbs[s.lowTok(c.Tok-2)])) {
+			reachBack = 15
+		}
+		if c.Tok > max(nounTok, vt)+8 || c.End < min(nounTok, vt)-reachBack {
 			continue
 		}
 		if prev == "to" || prev == "in" || prev == "visit" || prev == "visiting" || prev == "for" ||
@@ -521,3 +537,6 @@ func personName(d *doc, s *sentence, vt int, code string) string {
 	name, _ := personNear(d, s, vt, code)
 	return name
 }
+
+// travelVerbs move a traveller to a place: "fly to", "travel to".
+var travelVerbs = map[string]bool{"travel": true, "fly": true, "go": true, "head": true, "return": true, "come": true, "leave": true}
