@@ -145,6 +145,11 @@ func TestRulesByCause(t *testing.T) {
 		// A company that will raise its investment to a total pledges it.
 		{"company raises its investment", "Orbitex said it will increase its investment in Canada to $12 billion.", []string{pledge("Orbitex", "CA", 12e9)}},
 		{"investment that grew", "Orbitex's investment in Canada increased to $12 billion last year.", nil},
+
+		// "those nations" stands for the countries listed before it.
+		{"plural anaphor", "Peru has reached a trade deal to remove its tariffs on Chile and Bolivia, while those nations will scrap the duties they imposed on Peruvian fruit.",
+			[]string{deal("BO", "CL", "PE"), agreed("PE", "CL", 0), agreed("PE", "BO", 0), agreed("CL", "PE", 0), agreed("BO", "PE", 0)}},
+		{"plural anaphor, nothing dropped", "Peru removed its tariffs on Chile and Bolivia, while those nations kept the duties they imposed on Peruvian fruit.", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

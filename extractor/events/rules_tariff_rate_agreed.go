@@ -35,7 +35,7 @@ func tariffRateAgreedRules() []Rule {
 		Window:     80,
 		Trigger:    dropOwnRe.Regexp,
 		Blockers:   []cueClass{cueCondition, cueQuestion, cueThreat, cueRequest, cueModal, cueDenial},
-		Once:       true,
+		Once:       false,
 		Confidence: 0.6,
 		Fill:       fillDropOwn,
 	}}
@@ -85,6 +85,24 @@ func fillDropOwn(d *doc, s *sentence, r *Rule, m []int) []candidate {
 			if dealInSentence(s, at, cs, ce) || d.hasDeal(p[0], p[1]) {
 				out = append(out, newEvent(schema.TariffRateAgreed, schema.Fields{ImposingCountry: p[0], TargetCountry: p[1], RatePct: schema.Float(0), Products: prod}, s, r.Name, conf))
 			}
+		}
+		return out
+	}
+	// "while those nations would scrap the tariffs they imposed on U.S.
+	// products": each country of the list before is an imposer.
+	if ants := pluralAntecedents(s, cs, at); len(ants) >= 2 {
+		var out []candidate
+		for k := range s.Countries {
+			c := &s.Countries[k]
+			if c.Tok <= ti || !(targetLike(s, c) || goodsTarget(s, c)) {
+				continue
+			}
+			for _, a := range ants {
+				if a != c.Code && (dealInSentence(s, at, cs, ce) || d.hasDeal(a, c.Code)) {
+					out = append(out, newEvent(schema.TariffRateAgreed, schema.Fields{ImposingCountry: a, TargetCountry: c.Code, RatePct: schema.Float(0), Products: prod}, s, r.Name, conf-0.05))
+				}
+			}
+			break
 		}
 		return out
 	}
@@ -505,3 +523,36 @@ var proposalRe = mustCue(`\b(?:proposal|proposals|plan|plans|bill|draft|legislat
 
 // imposedBeforeRe: a verb of imposition just before a rate.
 var imposedBeforeRe = mustCue(`\b(imposed|imposes|levied|levies|slapped|introduced|applied|enacted)\s+(?:\S+\s+){0,2}$`)
+
+// pluralAntecedents returns the countries of the list that a plural
+// anaphor in [cs, at) stands for: "Canada and Mexico ..., while those
+// nations would scrap". Nil when the clause has no such anaphor.
+func pluralAntecedents(s *sentence, cs, at int) []string {
+	clause := s.Low[cs:at]
+	i := -1
+	for _, a := range []string{"those nations", "those countries", "both countries", "both nations", "the two countries", "the two nations", "these countries", "these nations"} {
+		if j := strings.Index(clause, a); j >= 0 {
+			i = cs + j
+			break
+		}
+	}
+	if i < 0 {
+		return nil
+	}
+	ms := all0(s)
+	for k := len(ms) - 1; k >= 0; k-- {
+		if ms[k].OffEnd > i {
+			continue
+		}
+		list := coTargets(s, ms, ms[k])
+		if len(list) < 2 {
+			continue
+		}
+		var out []string
+		for _, c := range list {
+			out = append(out, c.Code)
+		}
+		return sortedCodes(out)
+	}
+	return nil
+}
