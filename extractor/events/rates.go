@@ -43,7 +43,7 @@ func wordNumber(w string) (float64, bool) {
 func findRates(s string) []rate {
 	s = lowerASCII(s) // same offsets; the patterns are lower case
 	words := strings.Contains(s, "percent") || strings.Contains(s, "per cent") || strings.Contains(s, "percentage")
-	if !words && !strings.Contains(s, "%") && !strings.Contains(s, "pc") && !strings.Contains(s, "to zero") {
+	if !words && !strings.Contains(s, "%") && !strings.Contains(s, "pc") && !strings.Contains(s, "to zero") && !strings.Contains(s, "at zero") {
 		return nil
 	}
 	var out []rate
@@ -112,17 +112,19 @@ func findRates(s string) []rate {
 		out = append(out, rate{Value: v, Off: m[0], End: m[1], Points: strings.HasPrefix(strings.ToLower(s[m[4]:m[5]]), "percentage")})
 	}
 sorted:
-	// "cut its tariffs to zero": a rate of nought.
-	for i := 0; ; {
-		j := strings.Index(s[i:], "to zero")
-		if j < 0 {
-			break
+	// "cut its tariffs to zero", "sets them at zero": a rate of nought.
+	for _, p := range []string{"to zero", "at zero"} {
+		for i := 0; ; {
+			j := strings.Index(s[i:], p)
+			if j < 0 {
+				break
+			}
+			at := i + j + 3
+			if (i+j == 0 || !isLetterByte(s[i+j-1])) && (at+4 == len(s) || !isLetterByte(s[at+4])) {
+				out = append(out, rate{Value: 0, Off: at, End: at + 4})
+			}
+			i = at + 4
 		}
-		at := i + j + 3
-		if at+4 == len(s) || !isLetterByte(s[at+4]) {
-			out = append(out, rate{Value: 0, Off: at, End: at + 4})
-		}
-		i = at + 4
 	}
 	for i := 1; i < len(out); i++ {
 		for j := i; j > 0 && out[j].Off < out[j-1].Off; j-- {

@@ -150,6 +150,10 @@ func TestRulesByCause(t *testing.T) {
 		{"plural anaphor", "Peru has reached a trade deal to remove its tariffs on Chile and Bolivia, while those nations will scrap the duties they imposed on Peruvian fruit.",
 			[]string{deal("BO", "CL", "PE"), agreed("PE", "CL", 0), agreed("PE", "BO", 0), agreed("CL", "PE", 0), agreed("BO", "PE", 0)}},
 		{"plural anaphor, nothing dropped", "Peru removed its tariffs on Chile and Bolivia, while those nations kept the duties they imposed on Peruvian fruit.", nil},
+
+		// "at zero" is a rate of nought.
+		{"set at zero", "Peru and Chile reached a trade deal. It sets Peruvian tariffs on Chilean wine at zero.", []string{deal("CL", "PE"), agreed("PE", "CL", 0)}},
+		{"zero in a word is no rate", "Peru and Chile reached a trade deal. It aims at zeroing in on Chilean wine.", []string{deal("CL", "PE")}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
