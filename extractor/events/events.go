@@ -153,7 +153,7 @@ func postprocess(d *doc, evs []schema.Event) []schema.Event {
 	}
 	out := evs[:0]
 	for i, e := range evs {
-		if e.Type == schema.TariffImposed && agreed[schema.Key(e.Type, e.Fields)] {
+		if e.Type == schema.TariffImposed && agreed[schema.Key(e.Type, e.Fields)] && !otherGoodsInForce(e) {
 			continue
 		}
 		if reversedBetter(evs, i, d.retaliation()) || companyPledged(evs, i) {
@@ -563,3 +563,15 @@ func fillTravelers(d *doc, evs []schema.Event) {
 
 // roseRe marks a sentence telling that a rate rose to its level.
 var roseRe = mustCue(`\b(total\w*|combined|raised|rais\w+ to|hik\w+|increas\w+|doubl\w+|lift\w* to|up from|extra|additional)\b`)
+
+// otherGoodsInForceRe: a rate said to stay in force on the other goods
+// ("the 10% tariff still applies to most other UK goods"): a tariff apart
+// from the one a deal set at the same rate.
+var otherGoodsInForceRe = mustCue(`\b(still|remains?|continues? to)\b[^.;]*\bother\b`)
+
+// otherGoodsInForce reports whether an imposed event's own sentence keeps
+// its rate in force on other goods, with no deal word.
+func otherGoodsInForce(e schema.Event) bool {
+	low := strings.ToLower(e.Evidence.Sentence)
+	return otherGoodsInForceRe.MatchString(low) && !dealContextRe.MatchString(low)
+}

@@ -154,6 +154,13 @@ func TestRulesByCause(t *testing.T) {
 		// "at zero" is a rate of nought.
 		{"set at zero", "Peru and Chile reached a trade deal. It sets Peruvian tariffs on Chilean wine at zero.", []string{deal("CL", "PE"), agreed("PE", "CL", 0)}},
 		{"zero in a word is no rate", "Peru and Chile reached a trade deal. It aims at zeroing in on Chilean wine.", []string{deal("CL", "PE")}},
+
+		// The same rate kept in force on the other goods is a tariff apart
+		// from the one the deal set.
+		{"same rate on the other goods", "Peru and Chile reached a trade deal. Under it, Peru's tariff on Chilean cars falls to 10% from 20%. Peru's 10% tariff still applies to most other Chilean goods.",
+			[]string{deal("CL", "PE"), agreed("PE", "CL", 10), imposed("PE", "CL", 10)}},
+		{"same rate, same goods", "Peru and Chile reached a trade deal. Under it, Peru's tariff on Chilean cars falls to 10% from 20%. Peru's 10% tariff on Chilean cars takes effect in May.",
+			[]string{deal("CL", "PE"), agreed("PE", "CL", 10)}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
