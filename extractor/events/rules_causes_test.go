@@ -161,6 +161,10 @@ func TestRulesByCause(t *testing.T) {
 			[]string{deal("CL", "PE"), agreed("PE", "CL", 10), imposed("PE", "CL", 10)}},
 		{"same rate, same goods", "Peru and Chile reached a trade deal. Under it, Peru's tariff on Chilean cars falls to 10% from 20%. Peru's 10% tariff on Chilean cars takes effect in May.",
 			[]string{deal("CL", "PE"), agreed("PE", "CL", 10)}},
+
+		// "unlikely to" is as modal as "likely to".
+		{"unlikely to invest", "Norway is unlikely to invest $40 billion in Canada, officials said.", nil},
+		{"pledge called unlikely afterwards", "Norway pledged to invest $40 billion in Canada, a sum analysts called unlikely.", []string{pledge("NO", "CA", 40e9)}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
