@@ -165,6 +165,11 @@ func TestRulesByCause(t *testing.T) {
 		// "unlikely to" is as modal as "likely to".
 		{"unlikely to invest", "Norway is unlikely to invest $40 billion in Canada, officials said.", nil},
 		{"pledge called unlikely afterwards", "Norway pledged to invest $40 billion in Canada, a sum analysts called unlikely.", []string{pledge("NO", "CA", 40e9)}},
+
+		// Sector goods as the subject of "subject to", "face": a sector
+		// tariff on everybody.
+		{"sector goods as subject", "Steel and copper remain subject to the 30% tariff Peru imposed in June.", []string{imposed("PE", "*", 30)}},
+		{"a country's goods as subject", "Chilean steel remains subject to the 30% tariff Peru imposed in June.", []string{imposed("PE", "CL", 30)}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -456,7 +456,7 @@ func tariffSides(d *doc, s *sentence, ti int) (imposer string, targets []string,
 		switch {
 		case allTargetRe.MatchString(s.Low[cs:ce]):
 			target = "*"
-		case sectorOnly(productsNear(s, ti)):
+		case sectorOnly(productsNear(s, ti)) || sectorOnly(subjectGoods(s, ti)):
 			// "tariffs on steel" in an article about one partner are
 			// those on that partner (unless the sentence names the targets
 			// of its other rates); otherwise on every country.
@@ -630,7 +630,8 @@ var targetVerbs = map[string]bool{"face": true, "faces": true, "faced": true, "f
 var auxWords = map[string]bool{"now": true, "already": true, "still": true, "also": true, "will": true, "would": true, "is": true,
 	"was": true, "has": true, "had": true, "have": true, "been": true, "being": true, "set": true, "to": true, "are": true, "were": true,
 	"currently": true, "be": true, "then": true, "with": true, "getting": true, "got": true, "initially": true, "first": true,
-	"originally": true, "effectively": true, "again": true, "previously": true, "earlier": true, "reportedly": true}
+	"originally": true, "effectively": true, "again": true, "previously": true, "earlier": true, "reportedly": true,
+	"remain": true, "remains": true, "remained": true}
 
 // imposerLike reports whether mention c reads as the side that imposes:
 // "U.S. tariffs", "Washington's duties", "the EU imposed", "Trump".
@@ -1132,4 +1133,32 @@ func goodsBefore(s *sentence, k int) bool {
 		}
 	}
 	return false
+}
+
+// subjectGoods returns the goods written as the subject of a verb that puts
+// the rate at token ti on them: "Steel and aluminium remain subject to the
+// 50% tariff" gives "Steel and aluminium"; "" otherwise.
+func subjectGoods(s *sentence, ti int) string {
+	cs := s.tokAt(s.clauseStart(s.Toks[min(ti, len(s.Toks)-1)].Off))
+	for k := cs; k < ti && k < cs+8; k++ {
+		if targetVerbs[s.Toks[k].Low] {
+			if k == cs || s.countryAt(k-1) != nil {
+				return ""
+			}
+			j := k
+			for j > cs && auxWords[s.Toks[j-1].Low] {
+				j--
+			}
+			for x := cs; x < j; x++ {
+				if s.countryAt(x) != nil {
+					return ""
+				}
+			}
+			if j <= cs {
+				return ""
+			}
+			return s.Low[s.Toks[cs].Off:s.Toks[j-1].End] // no country in it: lower case is safe
+		}
+	}
+	return ""
 }
