@@ -298,6 +298,7 @@ func runPipeline(ctx context.Context, cfg config.Config, f *runFlags, d deps, pr
 		Extractor:    x,
 		Publisher:    pub,
 		Workers:      cfg.Workers,
+		PerHost:      cfg.Poll.PerHostConcurrency,
 		MaxPageBytes: cfg.Poll.MaxPageBytes,
 		Grace:        f.grace,
 		Logger:       log,

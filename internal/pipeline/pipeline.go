@@ -78,6 +78,11 @@ type Options struct {
 	// Workers is how many articles are fetched, extracted and published at
 	// once (default 8).
 	Workers int
+	// PerHost is the most articles of one host fetched at once (0: no
+	// limit); the fetch client's poll.per_host_concurrency. Articles of a
+	// busy host wait aside instead of holding workers that other hosts'
+	// articles could use.
+	PerHost int
 	// MaxPageBytes is the largest page read (default 5 MiB).
 	MaxPageBytes int64
 	// Grace is how long in-flight articles may take to finish after
@@ -147,10 +152,12 @@ func New(opts Options) (*Pipeline, error) {
 // Stats returns a snapshot of the counts so far.
 func (p *Pipeline) Stats() Snapshot { return p.stats.snapshot() }
 
-// job is one item and the pass it belongs to.
+// job is one item, the pass it belongs to, and the host of the page to
+// fetch ("" when the feed's full text is used).
 type job struct {
 	item feeds.Item
 	pass *passTracker
+	host string
 }
 
 // Run runs until ctx ends (or, with once, until every feed was polled once
@@ -168,13 +175,15 @@ func (p *Pipeline) Run(ctx context.Context, once bool) error {
 	defer stopGrace()
 
 	jobs := make(chan job)
+	d := newDispatcher(ctx, jobs, p.opts.Workers, p.opts.PerHost, p.opts.Metrics)
+	go d.run()
 	var workers sync.WaitGroup
 	for range p.opts.Workers {
 		workers.Add(1)
 		go func() {
 			defer workers.Done()
-			for j := range jobs {
-				p.handle(workCtx, j.item)
+			for j := range d.out {
+				p.handle(workCtx, j.item, sync.OnceFunc(func() { d.release(j.host) }))
 				j.pass.done()
 			}
 		}()
@@ -184,12 +193,12 @@ func (p *Pipeline) Run(ctx context.Context, once bool) error {
 	cur := newPassTracker(p.stats)
 	emit := func(ctx context.Context, it feeds.Item) error {
 		cur.add()
-		p.opts.Metrics.Queued(metrics.StageFetch, 1)
-		defer p.opts.Metrics.Queued(metrics.StageFetch, -1)
+		p.opts.Metrics.Queued(metrics.StageFetch, 1) // until a worker takes it
 		select {
-		case jobs <- job{item: it, pass: cur}:
+		case jobs <- job{item: it, pass: cur, host: fetchHost(it)}:
 			return nil
 		case <-ctx.Done():
+			p.opts.Metrics.Queued(metrics.StageFetch, -1)
 			cur.done()
 			return ctx.Err()
 		}
@@ -218,8 +227,10 @@ func (p *Pipeline) Run(ctx context.Context, once bool) error {
 }
 
 // handle takes one item through fetch, extraction and publishing. Errors
-// are logged here, once, and the pipeline goes on.
-func (p *Pipeline) handle(ctx context.Context, it feeds.Item) {
+// are logged here, once, and the pipeline goes on. fetched is called once
+// the page fetch is over (or will not happen).
+func (p *Pipeline) handle(ctx context.Context, it feeds.Item, fetched func()) {
+	defer fetched()
 	start := p.opts.Now()
 	log := p.log.With(zap.String("article_url", it.Link), zap.String("feed_url", it.FeedURL))
 	if ctx.Err() != nil {
@@ -248,6 +259,7 @@ func (p *Pipeline) handle(ctx context.Context, it feeds.Item) {
 	m.InFlight(metrics.StageFetch, 1)
 	raw, meta, err := p.load(ctx, it)
 	m.InFlight(metrics.StageFetch, -1)
+	fetched()
 	if err != nil {
 		log.Warn("article fetch failed", zap.Error(err))
 		p.failed(ctx, log, it, "fetch", err)
