@@ -234,7 +234,8 @@ type sentence struct {
 	// tariffs caches readTariffs, shared by the two tariff rules.
 	tariffs     []tariffReading
 	tariffsDone bool
-	cues        []cueHit // see cueHits
+	cues        []cueHit  // see cueHits
+	prev        *sentence // the sentence before, or nil
 	cuesDone    bool
 	brk         []span // clause breaks; see breaks
 	breaksDone  bool
@@ -288,6 +289,9 @@ func (e *Engine) analyse(text string, pub time.Time) *doc {
 					d.freq[m.Code]++
 				}
 			}
+		}
+		if n := len(d.sents); n > 0 {
+			s.prev = d.sents[n-1]
 		}
 		d.sents = append(d.sents, s)
 	}
@@ -574,4 +578,10 @@ var otherGoodsInForceRe = mustCue(`\b(still|remains?|continues? to)\b[^.;]*\both
 func otherGoodsInForce(e schema.Event) bool {
 	low := strings.ToLower(e.Evidence.Sentence)
 	return otherGoodsInForceRe.MatchString(low) && !dealContextRe.MatchString(low)
+}
+
+// afterTariff reports whether the sentence before names a tariff (for "it
+// falls to 15%", see anaphoricChangeRe).
+func (s *sentence) afterTariff() bool {
+	return s.prev != nil && containsAny(s.prev.Low, "tariff", "duty", "duties", "levy", "levies")
 }

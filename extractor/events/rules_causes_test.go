@@ -170,6 +170,12 @@ func TestRulesByCause(t *testing.T) {
 		// tariff on everybody.
 		{"sector goods as subject", "Steel and copper remain subject to the 30% tariff Peru imposed in June.", []string{imposed("PE", "*", 30)}},
 		{"a country's goods as subject", "Chilean steel remains subject to the 30% tariff Peru imposed in June.", []string{imposed("PE", "CL", 30)}},
+
+		// "that falls to 5%" right after a tariff sentence is that tariff.
+		{"pronoun for the tariff before", "Peru and Chile reached a trade deal. Chilean wine had faced a 20% duty in Peru. Under the deal, that falls to 5%.",
+			[]string{deal("CL", "PE"), imposed("PE", "CL", 20), agreed("PE", "CL", 5)}},
+		{"pronoun after no tariff", "Peru and Chile reached a trade deal. Chilean wine sold well in Peru. Under the deal, that falls to 5%.",
+			[]string{deal("CL", "PE")}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -12,11 +12,13 @@ import (
 // tariffImposedRules are the rules of tariff_imposed.
 func tariffImposedRules() []Rule {
 	return []Rule{Rule{
-		Name:         "tariff_imposed/rate",
-		Type:         schema.TariffImposed,
-		Keywords:     []string{"tariff", "dut", "levy", "levies", "surtax", "rate", "tax", "charg", "impos", "pay", "fac"},
+		Name: "tariff_imposed/rate",
+		Type: schema.TariffImposed,
+		// Every tariff rate is written with one of these (see findRates):
+		// a much narrower prefilter than the trigger words.
+		Keywords:     []string{"%", "percent", "per cent", "pc", "pct", "zero"},
 		Trigger:      tariffTriggerRe.Regexp,
-		TriggerWords: []string{"tariff", "tariffs", "duty", "duties", "levy", "levies", "tariffed", "surtax", "surtaxes", "rate", "rates", "taxes", "tax", "taxed", "charge", "charges", "charged", "charging", "impose", "imposes", "imposed", "imposing", "pay", "pays", "paying", "face", "faces", "facing"},
+		TriggerWords: []string{"tariff", "tariffs", "duty", "duties", "levy", "levies", "tariffed", "surtax", "surtaxes", "rate", "rates", "taxes", "tax", "taxed", "charge", "charges", "charged", "charging", "impose", "imposes", "imposed", "imposing", "pay", "pays", "paying", "face", "faces", "facing", "fall", "falls", "fell", "drop", "drops", "dropped", "cut", "lowered", "reduced", "decline", "declines", "declined", "comes", "come", "came", "go", "goes", "went", "rise", "rises", "rose", "increase", "increases", "increased", "raised"},
 		Blockers:     []cueClass{}, // per rate, in fillTariff
 		Once:         true,
 		Confidence:   0.75,

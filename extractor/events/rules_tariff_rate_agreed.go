@@ -18,11 +18,13 @@ var dropOwnRe = mustCue(`\b(?:(eliminat(?:e|es|ed|ing|ion)|remov(?:e|es|ed|ing|a
 // tariffRateAgreedRules are the rules of tariff_rate_agreed.
 func tariffRateAgreedRules() []Rule {
 	return []Rule{Rule{
-		Name:         "tariff_rate_agreed/deal-rate",
-		Type:         schema.TariffRateAgreed,
-		Keywords:     []string{"tariff", "dut", "levy", "levies", "surtax", "rate", "tax", "charg", "impos", "pay", "fac"},
+		Name: "tariff_rate_agreed/deal-rate",
+		Type: schema.TariffRateAgreed,
+		// Every tariff rate is written with one of these (see findRates):
+		// a much narrower prefilter than the trigger words.
+		Keywords:     []string{"%", "percent", "per cent", "pc", "pct", "zero"},
 		Trigger:      tariffTriggerRe.Regexp,
-		TriggerWords: []string{"tariff", "tariffs", "duty", "duties", "levy", "levies", "tariffed", "surtax", "surtaxes", "rate", "rates", "taxes", "tax", "taxed", "charge", "charges", "charged", "charging", "impose", "imposes", "imposed", "imposing", "pay", "pays", "paying", "face", "faces", "facing"},
+		TriggerWords: []string{"tariff", "tariffs", "duty", "duties", "levy", "levies", "tariffed", "surtax", "surtaxes", "rate", "rates", "taxes", "tax", "taxed", "charge", "charges", "charged", "charging", "impose", "imposes", "imposed", "imposing", "pay", "pays", "paying", "face", "faces", "facing", "fall", "falls", "fell", "drop", "drops", "dropped", "cut", "lowered", "reduced", "decline", "declines", "declined", "comes", "come", "came", "go", "goes", "went", "rise", "rises", "rose", "increase", "increases", "increased", "raised"},
 		Blockers:     []cueClass{}, // per rate, in fillTariff
 		Once:         true,
 		Confidence:   0.8,

@@ -30,8 +30,11 @@ var goodsWords = map[string]bool{
 	"textiles": true, "apparel": true, "shrimp": true, "seafood": true, "farm": true, "agricultural": true, "industrial": true,
 }
 
+// sectoralWords mark a tariff on a sector, from every country.
+var sectoralWords = []string{"sector-specific", "sector specific", "sectoral", "section 232"}
+
 // allWords mark a tariff on every country.
-var allTargetRe = mustCue(`\b(sector[- ]specific|sectoral|section 232|(?:all|most|nearly all|almost all|dozens of|all of its|all its) (?:countries|nations|trading partners|imports|foreign|imported|economies)|every (?:country|nation|trading partner)|worldwide|from anywhere|across the board|all sources|baseline|blanket|imports of (?:steel|aluminum|aluminium|copper|lumber|timber|cars|autos|automobiles|trucks|pharmaceuticals|semiconductors|chips|furniture)|(?:steel|aluminum|aluminium|copper|lumber|timber|pharmaceutical|semiconductor|chip|furniture|truck) (?:imports|tariffs?|duties))\b`)
+var allTargetRe = mustCue(`\b((?:all|most|nearly all|almost all|dozens of|all of its|all its) (?:countries|nations|trading partners|imports|foreign|imported|economies)|every (?:country|nation|trading partner)|worldwide|from anywhere|across the board|all sources|baseline|blanket|imports of (?:steel|aluminum|aluminium|copper|lumber|timber|cars|autos|automobiles|trucks|pharmaceuticals|semiconductors|chips|furniture)|(?:steel|aluminum|aluminium|copper|lumber|timber|pharmaceutical|semiconductor|chip|furniture|truck) (?:imports|tariffs?|duties))\b`)
 
 // notTariffAfter follow a percentage that is no tariff rate.
 var notTariffAfter = []string{"of ", "reduction", "cut ", "cuts", "increase", "hike", "rise", "decrease", "drop", "jump", "fall", "point", "tariff quota", "tariff-rate quota", "tariff rate quota", "of gdp", "of the", "of its", "of their", "of all", "of total", "of global", "of u", "of us", "of american", "of japanese", "of exports", "of imports", "stake", "share", "growth", "of sales", "of revenue", "of profits", "of the profits", "year-on-year", "year on year", "on the year", "in the first", "in the second", "in the third", "in the fourth", "drop", "decline", "rise", "increase in", "jump", "fall", "of respondents", "of voters", "of americans", "of companies", "of firms", "of consumers", "majority", "ownership", "of shipments", "of which", "chance", "probability", "inflation", "interest", "stake"}
@@ -61,7 +64,7 @@ func tariffRates(s *sentence) []tariffRate {
 			continue
 		}
 		ti := s.tokAt(r.Off)
-		if !nearTariffWord(s, ti) && !coordinated(s, out, r) && !paidRate(s, ti, r) {
+		if !nearTariffWord(s, ti) && !coordinated(s, out, r) && !paidRate(s, ti, r) && !(anaphoricChangeRe.MatchString(tail(s.Low[:r.Off], 50)) && s.afterTariff()) {
 			continue
 		}
 		after := s.Low[r.End:]
@@ -253,7 +256,9 @@ func tariffSides(d *doc, s *sentence, ti int) (imposer string, targets []string,
 		// "There will be a 100% tariff on rapeseed oil" after "China
 		// said it will impose tariffs on imports from Canada": the sides
 		// of the tariff sentence just before.
-		if imp, tgt := d.sidesBefore(s.Index); imp != "" {
+		// "Under the deal, that falls to 15%": the pronoun takes the
+		// reading of the sentence before, even a partly guessed one.
+		if imp, tgt, g, k := d.sidesBefore(s.Index); imp != "" && (g == 0 || (k == s.Index-1 && ti < len(s.Toks) && anaphoricChangeRe.MatchString(tail(s.Low[:s.Toks[ti].Off], 50)))) {
 			return imp, []string{tgt}, 1
 		}
 	}
@@ -454,7 +459,7 @@ func tariffSides(d *doc, s *sentence, ti int) (imposer string, targets []string,
 	}
 	if target == "" {
 		switch {
-		case allTargetRe.MatchString(s.Low[cs:ce]):
+		case allTargetRe.MatchString(s.Low[cs:ce]) || containsAny(s.Low[cs:ce], sectoralWords...):
 			target = "*"
 		case sectorOnly(productsNear(s, ti)) || sectorOnly(subjectGoods(s, ti)):
 			// "tariffs on steel" in an article about one partner are
@@ -884,8 +889,9 @@ func (d *doc) imposerPrior(not string) string {
 }
 
 // sidesBefore returns the sides of the nearest tariff statement among the
-// four sentences before sentence i that names both of them.
-func (d *doc) sidesBefore(i int) (imposer, target string) {
+// four sentences before sentence i that names both of them, how many of
+// them were guessed (0 or 1) and the index of that sentence.
+func (d *doc) sidesBefore(i int) (imposer, target string, guessed, at int) {
 	for k := i - 1; k >= 0 && k >= i-4; k-- {
 		p := d.sents[k]
 		if len(p.Countries) == 0 {
@@ -901,13 +907,18 @@ func (d *doc) sidesBefore(i int) (imposer, target string) {
 				break
 			}
 			imp, tgts, g := tariffSides(d, p, ti)
-			if g == 0 && imp != "" && len(tgts) == 1 && tgts[0] != imp {
-				return imp, tgts[0]
+			if g <= 1 && imp != "" && len(tgts) == 1 && tgts[0] != imp {
+				if g == 0 {
+					return imp, tgts[0], 0, k
+				}
+				if imposer == "" {
+					imposer, target, guessed, at = imp, tgts[0], 1, k
+				}
 			}
 			break
 		}
 	}
-	return "", ""
+	return imposer, target, guessed, at
 }
 
 // chargeVerbs put a rate on goods without naming a tariff ("charges 20% on").
@@ -1162,3 +1173,8 @@ func subjectGoods(s *sentence, ti int) string {
 	}
 	return ""
 }
+
+// anaphoricChangeRe: a pronoun for the tariff of the sentence before and a
+// change to the rate: "Under the deal, that falls to 15%", "it will be cut
+// to 10%".
+var anaphoricChangeRe = mustCue(`\b(?:that|it|this|they|those|these)\s+(?:(?:will|would|is|are|was|were|be|been|has|have|now|then|also)\s+)*(?:fall|falls|fell|drop|drops|dropped|cut|lowered|reduced|decline|declines|declined|come down|comes down|came down|go down|goes down|went down|rise|rises|rose|increase|increases|increased|raised)\s+to\s+(?:just\s+|only\s+)?$`)
