@@ -566,7 +566,7 @@ func fillTravelers(d *doc, evs []schema.Event) {
 }
 
 // roseRe marks a sentence telling that a rate rose to its level.
-var roseRe = mustCue(`\b(total\w*|combined|raised|rais\w+ to|hik\w+|increas\w+|doubl\w+|lift\w* to|up from|extra|additional)\b`)
+var roseRe = mustCue(`\b(total\w*|combined|raised|rais\w+ to|hik\w+|increas\w+|doubl\w+|lift\w* to|up from|extra|additional|ris(?:e|es|ing) to|rose to|go(?:es)? up to|went up to|climb\w* to|jump\w* to)\b`)
 
 // otherGoodsInForceRe: a rate said to stay in force on the other goods
 // ("the 10% tariff still applies to most other UK goods"): a tariff apart

@@ -1,6 +1,7 @@
 package events
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 	"testing"
@@ -184,6 +185,37 @@ func TestRulesByCause(t *testing.T) {
 			sort.Strings(want)
 			if strings.Join(got, "\n") != strings.Join(want, "\n") {
 				t.Errorf("%q:\n got %q\nwant %q", tt.give, got, want)
+			}
+		})
+	}
+}
+
+// TestPreviousRatesByCause covers the ways the text gives the rate before
+// a change. want is the previous rate of every event that has one.
+func TestPreviousRatesByCause(t *testing.T) {
+	e, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		give string
+		want []float64
+	}{
+		{"halved", "Under the deal, Washington halved its tariff on Peruvian fruit to 10%.", []float64{20}},
+		{"rises from an earlier rate", "Peru imposed a 10% duty on Chilean wine in May. The duty will rise to 25% in January.", []float64{10}},
+		{"no change, no previous rate", "Peru imposed a 10% duty on Chilean wine in May. The duty applies to 25 kinds of wine.", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []float64
+			for _, ev := range e.Extract(Document{Text: tt.give, Published: pub}) {
+				if ev.PreviousRatePct != nil {
+					got = append(got, *ev.PreviousRatePct)
+				}
+			}
+			if fmt.Sprint(got) != fmt.Sprint(tt.want) {
+				t.Errorf("%q: previous rates %v, want %v", tt.give, got, tt.want)
 			}
 		})
 	}

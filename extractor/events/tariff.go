@@ -103,9 +103,13 @@ func tariffRates(s *sentence) []tariffRate {
 				tr.prev = &v
 			}
 		}
-		// "doubled the tariffs to 50%": the earlier rate was half.
+		// "doubled the tariffs to 50%": the earlier rate was half;
+		// "halve tariffs to 7.5%": twice.
 		if tr.prev == nil && doubledRe.MatchString(tail(s.Low[s.clauseStart(r.Off):r.Off], 60)) {
 			p := r.Value / 2
+			tr.prev = &p
+		} else if tr.prev == nil && halvedRe.MatchString(tail(s.Low[s.clauseStart(r.Off):r.Off], 60)) {
+			p := r.Value * 2
 			tr.prev = &p
 		}
 		// "94 percent of the tariffs ..., rising to 99 percent": a share.
@@ -170,6 +174,7 @@ var (
 	prevLinkRe  = mustCue(`^[^;%]*\b(from|instead of|rather than|replacing|compared with|compared to|versus|vs|down from|up from|reduced from|cut from)\b[^;%]{0,35}$`)
 	totalRe     = mustCue(`\b(total|totaling|totalling|combined|(?:bringing|taking|raising|lifting) (?:it|them|the total|the tariffs?|the rate|the levy|duties|levies)? ?to|for a total of|cumulative)\b`)
 	doubledRe   = mustCue(`\bdoubl(?:e|es|ed|ing)\b[^%]*\bto\s+(?:\S+\s+)?$`)
+	halvedRe    = mustCue(`\bhalv(?:e|es|ed|ing)\b[^%]*\bto\s+(?:\S+\s+)?$`)
 	bareFromRe  = mustCue(`\bfrom (\d+(?:\.\d+)?) to $`)
 	risingRe    = mustCue(`\b(rising|increasing|growing|climbing|going up|falling) to $`)
 	rangeRe     = mustCue(`\b(rang\w*|between|varying|vary)\s+(?:\S+\s+){0,2}$`)
