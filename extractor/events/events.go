@@ -351,6 +351,11 @@ func merge(cands []candidate) []schema.Event {
 		} else {
 			fillFrom(&out[i], &c.ev)
 		}
+		// "cancels India visit" in the headline, "postponed his visit" in
+		// the text: the more specific word (it will happen later) wins.
+		if c.ev.Type == schema.TripCancelled && c.ev.Status == "postponed" {
+			out[i].Status = "postponed"
+		}
 		// Several mentions make an event surer.
 		out[i].Confidence = math.Round(clamp01(out[i].Confidence+0.05)*100) / 100
 	}
@@ -553,6 +558,11 @@ func fillTravelers(d *doc, evs []schema.Event) {
 		if e.Type != schema.TripCancelled || e.Traveler != "" {
 			continue
 		}
+		// "a visit by a US trade delegation": a group travels, not the
+		// country's leader named elsewhere in the article.
+		if groupTravelRe.MatchString(strings.ToLower(e.Evidence.Sentence)) {
+			continue
+		}
 		for _, s := range d.sents {
 			if name, role := personOf(d, s, e.TravelerCountry); name != "" {
 				e.Traveler = name
@@ -585,3 +595,6 @@ func otherGoodsInForce(e schema.Event) bool {
 func (s *sentence) afterTariff() bool {
 	return s.prev != nil && containsAny(s.prev.Low, "tariff", "duty", "duties", "levy", "levies")
 }
+
+// groupTravelRe: a trip made by a group rather than by one official.
+var groupTravelRe = mustCue(`\b(delegations?|teams?|negotiators|officials|round of (?:talks|negotiations))\b`)

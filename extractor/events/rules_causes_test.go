@@ -220,3 +220,37 @@ func TestPreviousRatesByCause(t *testing.T) {
 		})
 	}
 }
+
+// TestTripFieldsByCause covers the status and traveller of a trip read
+// from several mentions.
+func TestTripFieldsByCause(t *testing.T) {
+	e, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name         string
+		give         Document
+		wantStatus   string
+		wantTraveler string
+	}{
+		{"headline cancels, text postpones", Document{Title: "Peru's president cancels Chile visit",
+			Text: "Peru's president Luis Soto on Tuesday postponed his visit to Chile, citing floods."}, "postponed", "Luis Soto"},
+		{"cancelled throughout", Document{Title: "Peru's president cancels Chile visit",
+			Text: "Peru's president Luis Soto on Tuesday cancelled his visit to Chile, citing floods."}, "cancelled", "Luis Soto"},
+		{"a delegation is no leader", Document{Text: "President Donald Trump spoke on Monday. A visit by a US trade delegation to New Delhi has been postponed."},
+			"postponed", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.give.Published = pub
+			evs := e.Extract(tt.give)
+			if len(evs) != 1 {
+				t.Fatalf("got %d events, want 1: %+v", len(evs), evs)
+			}
+			if evs[0].Status != tt.wantStatus || evs[0].Traveler != tt.wantTraveler {
+				t.Errorf("status %q traveler %q, want %q %q", evs[0].Status, evs[0].Traveler, tt.wantStatus, tt.wantTraveler)
+			}
+		})
+	}
+}
