@@ -324,6 +324,9 @@ type candidate struct {
 	ev   schema.Event
 	key  string
 	rank float64 // confidence, used to pick the evidence of merged mentions
+	// postponedVerb: a trip said postponed with a verb ("postponed his
+	// visit"), not only a noun ("the postponement of"); see merge.
+	postponedVerb bool
 }
 
 // merge keeps one event per identity: the most confident mention gives the
@@ -351,9 +354,11 @@ func merge(cands []candidate) []schema.Event {
 		} else {
 			fillFrom(&out[i], &c.ev)
 		}
-		// "cancels India visit" in the headline, "postponed his visit" in
-		// the text: the more specific word (it will happen later) wins.
-		if c.ev.Type == schema.TripCancelled && c.ev.Status == "postponed" {
+		// "cancels India visit" in the headline, then "postponed his visit"
+		// in the text: a later postponement verb gives the detail (it will
+		// happen later); a later "the postponement of his visit" only
+		// refers back.
+		if c.postponedVerb {
 			out[i].Status = "postponed"
 		}
 		// Several mentions make an event surer.

@@ -238,6 +238,8 @@ func TestTripFieldsByCause(t *testing.T) {
 			Text: "Peru's president Luis Soto on Tuesday postponed his visit to Chile, citing floods."}, "postponed", "Luis Soto"},
 		{"cancelled throughout", Document{Title: "Peru's president cancels Chile visit",
 			Text: "Peru's president Luis Soto on Tuesday cancelled his visit to Chile, citing floods."}, "cancelled", "Luis Soto"},
+		{"a later noun only refers back", Document{Text: "Peru's president Luis Soto on Tuesday cancelled his visit to Chile. The postponement of Soto's visit to Chile upset Santiago."},
+			"cancelled", "Luis Soto"},
 		{"a delegation is no leader", Document{Text: "President Donald Trump spoke on Monday. A visit by a US trade delegation to New Delhi has been postponed."},
 			"postponed", ""},
 	}

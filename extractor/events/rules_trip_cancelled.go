@@ -228,6 +228,7 @@ func fillTrip(d *doc, s *sentence, r *Rule, m []int) []candidate {
 	// Of two verbs of one sentence, the one nearer the trip gives the status.
 	c := newEvent(schema.TripCancelled, f, s, r.Name, conf-0.005*float64(abs(nounTok-vt)))
 	c.ev.OccurredOn = occurred(s, m[0])
+	c.postponedVerb = f.Status == "postponed" && !strings.HasSuffix(s.Low[m[0]:m[1]], "ment") && !strings.HasSuffix(s.Low[m[0]:m[1]], "ral")
 	out := []candidate{c}
 	// "He had been scheduled to leave for Brussels ... was expected to
 	// visit France and Egypt": the stops of the called-off trip.
