@@ -177,6 +177,22 @@ func TestRulesByCause(t *testing.T) {
 			[]string{deal("CL", "PE"), imposed("PE", "CL", 20), agreed("PE", "CL", 5)}},
 		{"pronoun after no tariff", "Peru and Chile reached a trade deal. Chilean wine sold well in Peru. Under the deal, that falls to 5%.",
 			[]string{deal("CL", "PE")}},
+
+		// "without trade deals" denies the deal.
+		{"without a deal", "Peru raised tariffs to 35% on goods from countries without trade deals, including Chile.", []string{imposed("PE", "CL", 35)}},
+		{"with a deal", "Peru cut tariffs to 5% on goods from Chile under their new trade deal.", []string{agreed("PE", "CL", 5)}},
+
+		// "import tax" names a tariff.
+		{"import tax", "Peru raised its import tax on Chilean cars to 35%.", []string{imposed("PE", "CL", 35)}},
+		{"income tax", "Peru raised its income tax on Chilean workers to 35%.", nil},
+
+		// A list of three or more countries that signs a deal "with" another.
+		{"list signs with a partner", "Chile, Peru, Bolivia and Ecuador signed a trade deal with Japan on Monday.",
+			[]string{deal("BO", "CL", "EC", "JP", "PE")}},
+		{"two sign one deal with a partner", "Chile and Peru signed a trade deal with Japan on Monday.",
+			[]string{deal("CL", "JP", "PE")}},
+		{"two sign separate deals with a partner", "Chile and Peru signed separate trade deals with Japan on Monday.",
+			[]string{deal("CL", "JP"), deal("JP", "PE")}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

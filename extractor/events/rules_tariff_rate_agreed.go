@@ -472,6 +472,10 @@ func dealInSentence(s *sentence, off, cs, ce int) bool {
 		return false
 	}
 	for _, m := range dealContextRe.FindAllStringIndex(s.Low, -1) {
+		// "countries without trade deals": no deal.
+		if noDealRe.MatchString(tail(s.Low[:m[0]], 30)) {
+			continue
+		}
 		if m[0] >= cs && m[1] <= ce {
 			return true
 		}
@@ -558,3 +562,7 @@ func pluralAntecedents(s *sentence, cs, at int) []string {
 	}
 	return nil
 }
+
+// noDealRe precedes a deal word that denies a deal: "countries without
+// trade deals", "in the absence of an agreement", "no deal".
+var noDealRe = mustCue(`\b(without|no|lacking|lack|absence of|absent)\s+(?:\S+\s+){0,2}$`)

@@ -164,6 +164,11 @@ func fillDeal(d *doc, s *sentence, r *Rule, m []int) []candidate {
 		conf -= 0.3
 	case len(parties) == 3 && (named || strings.Contains(s.Low, "trilateral") || hyphenChain3(s)):
 		conf -= 0.1
+	case len(parties) > 2 && !strings.HasSuffix(s.Low[m[2]:m[3]], "s") && subjectListWith(s, s.tokAt(vm[0])) != nil:
+		// "Switzerland, Norway, Iceland and Liechtenstein signed a deal
+		// with India": one deal between all of them.
+		parties = subjectListWith(s, s.tokAt(vm[0]))
+		conf -= 0.1
 	case len(parties) > 2 && strings.HasSuffix(s.Low[m[2]:m[3]], "s") && len(withPairs(d, s, s.tokAt(vm[0]))) > 1:
 		// "agreements with the Philippines and Japan": one deal each.
 		var out []candidate
@@ -239,6 +244,16 @@ func withPairs(d *doc, s *sentence, vt int) [][]string {
 	if subj == "" {
 		return nil
 	}
+	// "Chile and Peru signed separate deals with Japan": each subject.
+	subjs := []string{subj}
+	for k := range s.Countries {
+		if c := &s.Countries[k]; c.Code == subj && c.Tok < vt {
+			subjs = nil
+			for _, x := range coTargets(s, all0(s), c) {
+				subjs = append(subjs, x.Code)
+			}
+		}
+	}
 	var out [][]string
 	for k := range s.Countries {
 		c := &s.Countries[k]
@@ -260,9 +275,11 @@ func withPairs(d *doc, s *sentence, vt int) [][]string {
 		if s.lowTok(last.End) == "and" && (s.Toks[min(last.End+1, len(s.Toks)-1)].Number || numberWordsRe.MatchString(s.lowTok(last.End+1))) && s.lowTok(last.End+2) == "other" {
 			return nil
 		}
-		for _, x := range list {
-			if x.Code != subj {
-				out = append(out, sortedCodes([]string{subj, x.Code}))
+		for _, sj := range subjs {
+			for _, x := range list {
+				if x.Code != sj {
+					out = append(out, sortedCodes([]string{sj, x.Code}))
+				}
 			}
 		}
 		break
@@ -476,4 +493,45 @@ func hasBloc(s *sentence) bool {
 		}
 	}
 	return false
+}
+
+// subjectListWith returns the parties of a deal whose subject is a list of
+// three or more countries just before the verb at token vt and whose
+// partner follows "with": "A, B, C and D signed a deal with E". Nil
+// otherwise.
+func subjectListWith(s *sentence, vt int) []string {
+	ms := all0(s)
+	var last *mention
+	for _, c := range ms {
+		if c.End <= vt {
+			last = c
+		}
+	}
+	if last == nil {
+		return nil
+	}
+	for j := last.End; j < vt; j++ {
+		if !subjectGapWords[s.Toks[j].Low] && !s.Toks[j].Punct && weekdays[s.Toks[j].Low] == 0 {
+			return nil
+		}
+	}
+	list := coTargets(s, ms, last)
+	if len(list) < 2 {
+		return nil
+	}
+	var with []*mention
+	for _, c := range ms {
+		if c.Tok > vt && (s.lowTok(c.Tok-1) == "with" || (s.lowTok(c.Tok-1) == "the" && s.lowTok(c.Tok-2) == "with")) {
+			with = coTargets(s, ms, c)
+			break
+		}
+	}
+	if len(with) == 0 {
+		return nil
+	}
+	var codes []string
+	for _, c := range append(list, with...) {
+		codes = append(codes, c.Code)
+	}
+	return sortedCodes(codes)
 }

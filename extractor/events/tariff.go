@@ -205,7 +205,7 @@ func nearTariffWord(s *sentence, ti int) bool {
 		if strongTariffWords[w] {
 			return true
 		}
-		if tariffWords[w] && k > 0 && (s.Toks[k-1].Low == "reciprocal" || s.Toks[k-1].Low == "tariff" || s.Toks[k-1].Low == "customs") {
+		if tariffWords[w] && k > 0 && (s.Toks[k-1].Low == "reciprocal" || s.Toks[k-1].Low == "tariff" || s.Toks[k-1].Low == "customs" || s.Toks[k-1].Low == "import") {
 			return true
 		}
 		// "the United States charges 20% on most Vietnamese goods".
