@@ -193,6 +193,12 @@ func TestRulesByCause(t *testing.T) {
 			[]string{deal("CL", "JP", "PE")}},
 		{"two sign separate deals with a partner", "Chile and Peru signed separate trade deals with Japan on Monday.",
 			[]string{deal("CL", "JP"), deal("JP", "PE")}},
+
+		// Headlines: "X To Invest"; talks "with" a country name no trip.
+		{"headline company to invest", "Orbitex To Invest $30 Billion In Canadian Plants", []string{pledge("Orbitex", "CA", 30e9)}},
+		{"headline country to seek investment", "Canada To Seek $30 Billion In Investment From Orbitex", nil},
+		{"talks with a country", "Peru Postpones Trade Talks With Chile As Row Deepens", nil},
+		{"talks in a capital", "Peru said trade talks in Santiago planned for next week were postponed.", []string{trip("PE", "CL")}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

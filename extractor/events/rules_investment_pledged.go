@@ -219,7 +219,12 @@ func companyInvestor(s *sentence, end int) string {
 		for k := 1; k < len(s.Toks) && k < end+1; k++ {
 			w := s.Toks[k].Low
 			if strings.HasPrefix(w, "invest") || strings.HasPrefix(w, "pledg") || strings.HasPrefix(w, "commit") {
-				p := s.Toks[k-1]
+				// "Apple To Invest", "Orbitex Will Invest".
+				b := k - 1
+				for b > 0 && (s.Toks[b].Low == "to" || s.Toks[b].Low == "will") {
+					b--
+				}
+				p := s.Toks[b]
 				if p.Capit && !p.Punct && s.countryAt(k-1) == nil && !notNames[p.Low] && !roleWords[p.Low] && !headlineVerbs[p.Low] {
 					return p.Text
 				}

@@ -215,6 +215,11 @@ func fillTrip(d *doc, s *sentence, r *Rule, m []int) []candidate {
 	if withDest && destM != nil && destM.Kind == kindPerson && (noun == "meeting" || noun == "meetings" || noun == "talks") {
 		return nil
 	}
+	// "India postpones trade talks with US": talks with no place named
+	// are no trip (the spec's halt to negotiations).
+	if withDest && (noun == "talks" || noun == "negotiations") {
+		return nil
+	}
 	if (noun == "negotiations" || noun == "round") && (destM == nil || destM.Kind != kindCapital) {
 		return nil // a round of talks is a trip only where it is held abroad
 	}
