@@ -284,6 +284,10 @@ func (s *sentence) cueHits() []cueHit {
 			if e.word == "may" && i > 0 && t.Text == "May" {
 				continue
 			}
+			// "Japan's No. 1 negotiator": a rank, not a negation.
+			if e.word == "no" && t.Capit && numberAfter(toks, i) {
+				continue
+			}
 			// "carried out its earlier threat to slap 10% tariffs": done.
 			if e.class == cueThreat && carriedOut(toks, i) {
 				continue
@@ -506,4 +510,14 @@ func thatComplement(low string, end, cs int) bool {
 	}
 	between := strings.TrimSpace(low[end:cs])
 	return between == "that"
+}
+
+// numberAfter reports whether a number follows token i, maybe after a
+// period ("No. 1", "No 2").
+func numberAfter(toks []token, i int) bool {
+	j := i + 1
+	if j < len(toks) && toks[j].Text == "." {
+		j++
+	}
+	return j < len(toks) && toks[j].Number
 }

@@ -199,6 +199,10 @@ func TestRulesByCause(t *testing.T) {
 		{"headline country to seek investment", "Canada To Seek $30 Billion In Investment From Orbitex", nil},
 		{"talks with a country", "Peru Postpones Trade Talks With Chile As Row Deepens", nil},
 		{"talks in a capital", "Peru said trade talks in Santiago planned for next week were postponed.", []string{trip("PE", "CL")}},
+
+		// "No. 1" is a rank, not a negation.
+		{"number one negotiator", "Mr. Soto, Peru's No. 1 negotiator, cancelled his Chile trip, a newspaper reported.", []string{trip("PE", "CL")}},
+		{"no trip", "Mr. Soto, Peru's negotiator, said no trip to Chile was cancelled.", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
