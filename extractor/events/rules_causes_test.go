@@ -203,6 +203,14 @@ func TestRulesByCause(t *testing.T) {
 		// "No. 1" is a rank, not a negation.
 		{"number one negotiator", "Mr. Soto, Peru's No. 1 negotiator, cancelled his Chile trip, a newspaper reported.", []string{trip("PE", "CL")}},
 		{"no trip", "Mr. Soto, Peru's negotiator, said no trip to Chile was cancelled.", nil},
+
+		// "will buy X and invest Y": the future reaches the second verb.
+		{"will buy and invest", "Norway will buy $20 billion of Canadian gas and invest $30 billion in Canada by 2030.", []string{pledge("NO", "CA", 30e9)}},
+		{"will buy only", "Norway will buy $20 billion of Canadian gas by 2030.", nil},
+
+		// A state or province stands for its country as a recipient.
+		{"investment in a state", "Orbitex will invest $12 billion in Ontario to build chips.", []string{pledge("Orbitex", "CA", 12e9)}},
+		{"money held in a state", "Orbitex has $12 billion in cash in Ontario.", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -12,7 +12,7 @@ import (
 var (
 	investRe = mustCue(`\binvest(?:s|ed|ing|ment|ments|or|ors)?\b`)
 	// pledgeCueRe: the sentence speaks of a commitment, not of money spent.
-	pledgeCueRe = mustCue(`\b(pledg\w*|commit\w*|promis\w*|vow\w*|agreed|agrees|agree|will invest|would invest|to invest|plans? to|planning to|announced|announces|unveil\w*|package|earmark\w*|intends?|offer\w*|guarantee\w*|fund|deal|agreement|framework|(?:will|would|to) (?:give|provide|pour|put|increase|raise|boost|expand|lift)|in (?:return|exchange) for)\b`)
+	pledgeCueRe = mustCue(`\b(pledg\w*|commit\w*|promis\w*|vow\w*|agreed|agrees|agree|will invest|would invest|to invest|will [^.;]{0,60}? and invest|plans? to|planning to|announced|announces|unveil\w*|package|earmark\w*|intends?|offer\w*|guarantee\w*|fund|deal|agreement|framework|(?:will|would|to) (?:give|provide|pour|put|increase|raise|boost|expand|lift)|in (?:return|exchange) for)\b`)
 	// investorVerbRe: the verb after a company that pledges.
 	investorVerbRe = mustCue(`^[\s,]*(?:(?:has|have|had|also|previously|earlier|now|said it|said it will|says it will|said it would|will|would|is|on \w+|last \w+|this \w+|said|says|said on \w+ it|said that it|it)\s+)*(pledg\w*|commit\w*|promis\w*|vow\w*|announc\w*|unveil\w*|plans?|planning|intend\w*|invest\w*|agreed|is set|to invest|said it (?:will|would|intends|plans)|(?:will|would|to) (?:increase|raise|boost|expand|lift))\b`)
 )
@@ -103,6 +103,10 @@ func fillInvestment(d *doc, s *sentence, r *Rule, m []int) []candidate {
 			recipient = c.Code
 			break
 		}
+	}
+	if recipient == "" {
+		// "in Texas", "in Ontario": a state or province of the country.
+		recipient = regionIn(s)
 	}
 	company := companyInvestor(s, max(vt, mt))
 	if company != "" {
@@ -392,4 +396,44 @@ func moneyJustBefore(s *sentence, a int) bool {
 		}
 	}
 	return false
+}
+
+// regions are US states and Canadian provinces, named where an investment
+// goes ("in Arizona", "in Ontario"). Georgia (a country) and Washington (a
+// capital) are read as such elsewhere.
+var regions = func() map[string]string {
+	m := map[string]string{}
+	for _, n := range strings.Split("alabama alaska arizona arkansas california colorado connecticut delaware florida hawaii idaho illinois indiana iowa kansas kentucky louisiana maine maryland massachusetts michigan minnesota mississippi missouri montana nebraska nevada ohio oklahoma oregon pennsylvania tennessee texas utah vermont virginia wisconsin wyoming", " ") {
+		m[n] = "US"
+	}
+	for _, n := range []string{"new hampshire", "new jersey", "new mexico", "new york", "north carolina", "north dakota", "rhode island", "south carolina", "south dakota", "west virginia"} {
+		m[n] = "US"
+	}
+	for _, n := range []string{"ontario", "quebec", "alberta", "manitoba", "saskatchewan", "british columbia", "nova scotia", "new brunswick", "newfoundland"} {
+		m[n] = "CA"
+	}
+	return m
+}()
+
+// regionIn returns the country of a state or province written after "in"
+// or "into" ("in Texas"), or "".
+func regionIn(s *sentence) string {
+	for i := 0; i+1 < len(s.Toks); i++ {
+		if w := s.Toks[i].Low; w != "in" && w != "into" {
+			continue
+		}
+		t := s.Toks[i+1]
+		if !t.Capit {
+			continue
+		}
+		if c, ok := regions[t.Low]; ok {
+			return c
+		}
+		if i+2 < len(s.Toks) {
+			if c, ok := regions[t.Low+" "+s.Toks[i+2].Low]; ok {
+				return c
+			}
+		}
+	}
+	return ""
 }
