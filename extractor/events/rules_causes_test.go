@@ -211,6 +211,10 @@ func TestRulesByCause(t *testing.T) {
 		// A state or province stands for its country as a recipient.
 		{"investment in a state", "Orbitex will invest $12 billion in Ontario to build chips.", []string{pledge("Orbitex", "CA", 12e9)}},
 		{"money held in a state", "Orbitex has $12 billion in cash in Ontario.", nil},
+
+		// "initialled" closes a deal too.
+		{"initialled", "Peru and Chile initialled a trade agreement on Thursday.", []string{deal("CL", "PE")}},
+		{"to be initialled", "Peru and Chile hope to initial a trade agreement on Thursday.", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

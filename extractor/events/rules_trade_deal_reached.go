@@ -350,7 +350,7 @@ func isDash(t string) bool { return t == "-" || t == "–" || t == "—" }
 var dealVerbSet = map[string]bool{}
 
 func init() {
-	for _, w := range strings.Split("reached reaches struck strikes signed signs sealed seals clinched concluded concludes finalized finalised finalizes finalises agreed agree agrees announced announces unveiled unveils inked secured completed forged brokered landed closed formalized formalised ratified", " ") {
+	for _, w := range strings.Split("reached reaches struck strikes signed signs sealed seals clinched concluded concludes finalized finalised finalizes finalises agreed agree agrees announced announces unveiled unveils inked secured completed forged brokered landed closed formalized formalised ratified initialled initialed inks", " ") {
 		dealVerbSet[w] = true
 	}
 }
