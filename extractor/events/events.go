@@ -563,13 +563,14 @@ func fillTravelers(d *doc, evs []schema.Event) {
 		if e.Type != schema.TripCancelled || e.Traveler != "" {
 			continue
 		}
-		// "a visit by a US trade delegation": a group travels, not the
-		// country's leader named elsewhere in the article.
-		if groupTravelRe.MatchString(strings.ToLower(e.Evidence.Sentence)) {
-			continue
-		}
+		// "a visit by a US trade delegation": a group travels, led by its
+		// negotiator maybe, not by the head of state named elsewhere.
+		group := groupTravelRe.MatchString(strings.ToLower(e.Evidence.Sentence))
 		for _, s := range d.sents {
 			if name, role := personOf(d, s, e.TravelerCountry); name != "" {
+				if group && headOfStateRe.MatchString(strings.ToLower(role+" "+name)) {
+					break
+				}
 				e.Traveler = name
 				if e.TravelerRole == "" {
 					e.TravelerRole = role
@@ -603,3 +604,7 @@ func (s *sentence) afterTariff() bool {
 
 // groupTravelRe: a trip made by a group rather than by one official.
 var groupTravelRe = mustCue(`\b(delegations?|teams?|negotiators|officials|round of (?:talks|negotiations))\b`)
+
+// headOfStateRe: the roles (and best-known holders) that lead countries,
+// not delegations.
+var headOfStateRe = mustCue(`\b(president|prime minister|premier|chancellor|king|trump|biden|xi jinping)\b`)

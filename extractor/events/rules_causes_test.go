@@ -278,6 +278,8 @@ func TestTripFieldsByCause(t *testing.T) {
 			Text: "Peru's president Luis Soto on Tuesday cancelled his visit to Chile, citing floods."}, "cancelled", "Luis Soto"},
 		{"a later noun only refers back", Document{Text: "Peru's president Luis Soto on Tuesday cancelled his visit to Chile. The postponement of Soto's visit to Chile upset Santiago."},
 			"cancelled", "Luis Soto"},
+		{"a delegation led by a negotiator", Document{Text: "Vice Premier Liu He spoke on Monday. A visit by a Chinese trade delegation to Washington has been postponed."},
+			"postponed", "Liu He"},
 		{"a delegation is no leader", Document{Text: "President Donald Trump spoke on Monday. A visit by a US trade delegation to New Delhi has been postponed."},
 			"postponed", ""},
 	}
