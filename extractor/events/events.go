@@ -21,7 +21,7 @@ import (
 
 // Version identifies the rules; it is carried by every event as
 // extractor_version. Raise it when the rules change what they extract.
-const Version = "events/1.0"
+const Version = "events/1.1"
 
 // Document is the text the engine reads.
 type Document struct {
