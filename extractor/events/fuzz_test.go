@@ -18,6 +18,10 @@ func FuzzExtract(f *testing.F) {
 		"Under the deal, Korean cars enter the US duty-free.",                      // a trigger with no verb group
 		"Tariffs on goods coming the other way will also be axed.",                 // an elimination with nothing before
 		"from 25% to", "$", "%", "U.S.-", "’s", "\n\n\n", "1,2,3%", "¥", "Aug. 1",
+		"Peru, which faces a 30% tariff", "the 30% duties that Chile", "Chilean 20% fish and 5% duties on", // relative clauses, premodifiers
+		"Peru hailed it. Under the deal, that falls to 5%.", "those nations will scrap", "No. 1", "at zero", // anaphors, ranks
+		"Rojas cancelled a tour. Rojas had been scheduled to visit", "in Ontario", "US$", // itineraries, regions, currencies
+
 	} {
 		f.Add("Title", s)
 	}
