@@ -215,6 +215,14 @@ func TestRulesByCause(t *testing.T) {
 		// "initialled" closes a deal too.
 		{"initialled", "Peru and Chile initialled a trade agreement on Thursday.", []string{deal("CL", "PE")}},
 		{"to be initialled", "Peru and Chile hope to initial a trade agreement on Thursday.", nil},
+
+		// A rate said to be left out of the deal is not agreed.
+		{"not part of the deal", "Peru and Chile reached a trade deal. But Peru's 40% tariffs on Chilean steel were not part of the agreement.",
+			[]string{deal("CL", "PE"), imposed("PE", "CL", 40)}},
+		{"part of the deal", "Peru and Chile reached a trade deal. Peru's tariffs on Chilean steel fall to 10% as part of the agreement.",
+			[]string{deal("CL", "PE"), agreed("PE", "CL", 10)}},
+		{"had paid", "Peru and Chile reached a trade deal. Peru hailed it. Chilean exporters had paid 12% on wine since April.",
+			[]string{deal("CL", "PE"), imposed("PE", "CL", 12)}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -24,7 +24,7 @@ func tariffRateAgreedRules() []Rule {
 		// a much narrower prefilter than the trigger words.
 		Keywords:     []string{"%", "percent", "per cent", "pc", "pct", "zero"},
 		Trigger:      tariffTriggerRe.Regexp,
-		TriggerWords: []string{"tariff", "tariffs", "duty", "duties", "levy", "levies", "tariffed", "surtax", "surtaxes", "rate", "rates", "taxes", "tax", "taxed", "charge", "charges", "charged", "charging", "impose", "imposes", "imposed", "imposing", "pay", "pays", "paying", "face", "faces", "facing", "fall", "falls", "fell", "drop", "drops", "dropped", "cut", "lowered", "reduced", "decline", "declines", "declined", "comes", "come", "came", "go", "goes", "went", "rise", "rises", "rose", "increase", "increases", "increased", "raised"},
+		TriggerWords: []string{"tariff", "tariffs", "duty", "duties", "levy", "levies", "tariffed", "surtax", "surtaxes", "rate", "rates", "taxes", "tax", "taxed", "charge", "charges", "charged", "charging", "impose", "imposes", "imposed", "imposing", "pay", "pays", "paying", "paid", "face", "faces", "facing", "faced", "fall", "falls", "fell", "drop", "drops", "dropped", "cut", "lowered", "reduced", "decline", "declines", "declined", "comes", "come", "came", "go", "goes", "went", "rise", "rises", "rose", "increase", "increases", "increased", "raised"},
 		Blockers:     []cueClass{}, // per rate, in fillTariff
 		Once:         true,
 		Confidence:   0.8,
@@ -370,6 +370,9 @@ func readTariff(d *doc, s *sentence, tr tariffRate, imp, tgt string, guessed int
 		if tr.prev != nil && *tr.prev < tr.r.Value {
 			deal = false // a raise is never agreed
 		}
+		if deal && !dealInSentence(s, tr.r.Off, cs, ce) && dealDenied(s) {
+			deal = false // "tariffs of 50% on steel were not part of the agreement"
+		}
 		if !deal && suspendedRe.MatchString(tail(s.Low[cs:tr.r.Off], 40)) {
 			return tariffReading{skip: true} // "suspended its 24% tariff": not in force, not labelled
 		}
@@ -563,6 +566,21 @@ func pluralAntecedents(s *sentence, cs, at int) []string {
 	return nil
 }
 
-// noDealRe precedes a deal word that denies a deal: "countries without
-// trade deals", "in the absence of an agreement", "no deal".
-var noDealRe = mustCue(`\b(without|no|lacking|lack|absence of|absent)\s+(?:\S+\s+){0,2}$`)
+// noDealRe precedes a deal word that denies a deal or leaves the rate out
+// of it: "countries without trade deals", "in the absence of an agreement",
+// "no deal", "were not part of the agreement".
+var noDealRe = mustCue(`\b(without|no|lacking|lack|absence of|absent|not (?:part of|included in|covered by|covered under|in)|outside|excluded from|left out of)\s+(?:\S+\s+){0,2}$`)
+
+// dealDenied reports whether the sentence names a deal only to deny it or
+// to leave something out of it ("not part of the agreement").
+func dealDenied(s *sentence) bool {
+	if !containsAny(s.Low, dealContextWords...) {
+		return false
+	}
+	for _, m := range dealContextRe.FindAllStringIndex(s.Low, -1) {
+		if noDealRe.MatchString(tail(s.Low[:m[0]], 30)) {
+			return true
+		}
+	}
+	return false
+}

@@ -1115,7 +1115,7 @@ func relativeAuthor(s *sentence, ti int) *mention {
 
 // payVerbs put a rate on a country or its goods without naming a tariff:
 // "Japan would pay 15%", "Indonesian exports will be charged 19%".
-var payVerbs = map[string]bool{"pay": true, "pays": true, "paying": true, "charged": true, "face": true, "faces": true, "facing": true}
+var payVerbs = map[string]bool{"pay": true, "pays": true, "paying": true, "paid": true, "charged": true, "face": true, "faces": true, "facing": true, "faced": true}
 
 // paidRate reports whether the rate r at token ti is what a country or its
 // goods, named just before, pay: "Japan would pay 15% instead of 25%".
