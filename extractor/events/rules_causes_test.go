@@ -223,6 +223,14 @@ func TestRulesByCause(t *testing.T) {
 			[]string{deal("CL", "PE"), agreed("PE", "CL", 10)}},
 		{"had paid", "Peru and Chile reached a trade deal. Peru hailed it. Chilean exporters had paid 12% on wine since April.",
 			[]string{deal("CL", "PE"), imposed("PE", "CL", 12)}},
+
+		// "lifting the total to 30%" raises; "lifted its duty" removes.
+		{"lifting the total to", "Peru imposed an extra 10% duty on Chilean wine, lifting the total to 30%.", []string{imposed("PE", "CL", 30)}},
+		{"lifted a duty", "Peru lifted its 10% duty on Chilean wine on Monday.", nil},
+
+		// A tariff that "rose to" a rate, not a market that rose.
+		{"tariff rose to", "Peru imposed a duty on Chilean wine in May. The duty on Chilean wine rose to 30% in June.", []string{imposed("PE", "CL", 30)}},
+		{"exports rose to", "Peru imposed a duty on Chilean wine in May. Peru's share of Chilean wine exports rose to 30% in June.", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -373,7 +373,8 @@ func readTariff(d *doc, s *sentence, tr tariffRate, imp, tgt string, guessed int
 		if deal && !dealInSentence(s, tr.r.Off, cs, ce) && dealDenied(s) {
 			deal = false // "tariffs of 50% on steel were not part of the agreement"
 		}
-		if !deal && suspendedRe.MatchString(tail(s.Low[cs:tr.r.Off], 40)) {
+		// "lifting the total to 20%" raises; "lifted its 24% tariff" removes.
+		if before := tail(s.Low[cs:tr.r.Off], 40); !deal && suspendedRe.MatchString(before) && !strings.HasSuffix(strings.TrimRight(before, " "), " to") {
 			return tariffReading{skip: true} // "suspended its 24% tariff": not in force, not labelled
 		}
 		elim := deal && (eliminateRe.MatchString(tail(s.Low[cs:tr.r.Off], 80)) || afterRemovedRe.MatchString(s.Low[tr.r.End:]))

@@ -80,7 +80,7 @@ func tariffRates(s *sentence) []tariffRate {
 		if precedingWord(s, ti, 8, []string{"average", "averaged", "averaging", "effective"}) != "" || averageRe.MatchString(s.Low[s.clauseStart(r.Off):r.Off]) {
 			continue // averages and effective rates are not events
 		}
-		if k := precedingWord(s, ti, 3, notTariffBefore); k != "" {
+		if k := precedingWord(s, ti, 3, notTariffBefore); k != "" && !tariffRoseTo(s, ti, k) {
 			// "up to 15%" is a cap, still a rate; "by 10%" an increase,
 			// but "hit by a 30% tariff" names the tariff.
 			if !(k == "up" && s.lowTok(ti-1) == "to") && !(k == "by" && (s.lowTok(ti-1) == "a" || s.lowTok(ti-1) == "an" || s.lowTok(ti-1) == "the")) {
@@ -1183,3 +1183,24 @@ func subjectGoods(s *sentence, ti int) string {
 // change to the rate: "Under the deal, that falls to 15%", "it will be cut
 // to 10%".
 var anaphoricChangeRe = mustCue(`\b(?:that|it|this|they|those|these)\s+(?:(?:will|would|is|are|was|were|be|been|has|have|now|then|also)\s+)*(?:fall|falls|fell|drop|drops|dropped|cut|lowered|reduced|decline|declines|declined|come down|comes down|came down|go down|goes down|went down|rise|rises|rose|increase|increases|increased|raised)\s+to\s+(?:just\s+|only\s+)?$`)
+
+// tariffRoseTo reports whether the market-move word k before the rate at
+// token ti has a tariff as its subject: "the tariff on coffee rose to 50%"
+// is a rate, "shares rose 5%" is not.
+func tariffRoseTo(s *sentence, ti int, k string) bool {
+	switch k {
+	case "rose", "fell", "jumped", "climbed", "dropped", "surged":
+	default:
+		return false
+	}
+	if s.lowTok(ti-1) != "to" {
+		return false
+	}
+	cs := s.tokAt(s.clauseStart(s.Toks[ti].Off))
+	for j := cs; j < ti-2; j++ {
+		if strongTariffWords[s.Toks[j].Low] {
+			return true
+		}
+	}
+	return false
+}
