@@ -33,13 +33,13 @@ type mention struct {
 // ":p" a person or an office that names its country.
 const gazetteer = `
 US|united states|arizona|texas|ohio|california|michigan|kentucky|indiana|louisiana|alabama|south carolina|north carolina|pennsylvania|florida|illinois|wisconsin|nevada|oregon|virginia|arkansas|mississippi|new jersey|united states of america|america|=us|=usa|american:d|americans:d|washington:c|washington dc:c|white house:i|trump administration:i|biden administration:i|us administration:i|commerce department:i|department of commerce:i|us trade representative:i|office of the us trade representative:i|=ustr:i|pentagon:i|state department:i|us treasury:i|trump:p|donald trump:p|biden:p|joe biden:p|lutnick:p|howard lutnick:p|bessent:p|scott bessent:p|greer:p|jamieson greer:p|commerce secretary:p|treasury secretary:p|secretary of state:p|rubio:p|marco rubio:p|navarro:p|peter navarro:p|lighthizer:p|robert lighthizer:p|mnuchin:p|steven mnuchin:p|wilbur ross:p|katherine tai:p|hegseth:p|capitol hill:i
-JP|japan|japanese:d|tokyo:c|akazawa:p|ryosei akazawa:p|ishiba:p|shigeru ishiba:p|ishiba shigeru:p|takaichi:p|sanae takaichi:p|kishida:p|fumio kishida:p|chief cabinet secretary:p|motegi:p|toshimitsu motegi:p|shinzo abe:p
+JP|japan|japanese:d|tokyo:c|akazawa:p|ryosei akazawa:p|ishiba:p|shigeru ishiba:p|ishiba shigeru:p|takaichi:p|sanae takaichi:p|kishida:p|fumio kishida:p|chief cabinet secretary:p|motegi:p|toshimitsu motegi:p|shinzo abe:p|=meti:i
 KR|south korea|korea|republic of korea|s korea|south korean:d|korean:d|koreans:d|seoul:c|lee jae-myung:p|yoon suk yeol:p|yeo han-koo:p|kim jung-kwan:p|koo yun-cheol:p
 KP|north korea|north korean:d|pyongyang:c
-CN|china|people's republic of china|=prc|mainland china|chinese:d|beijing:c|xi jinping:p|president xi:p|xi:p|li keqiang:p|he lifeng:p|li qiang:p|liu he:p|zhongnanhai:i|mofcom:i
+CN|china|people's republic of china|=prc|mainland china|chinese:d|beijing:c|xi jinping:p|president xi:p|xi:p|li keqiang:p|he lifeng:p|li qiang:p|liu he:p|wang wentao:p|zhongnanhai:i|mofcom:i
 TW|taiwan|taiwanese:d|taipei:c
 EU|european union|=eu|europe|european:d|europeans:d|brussels:c|european commission:i|von der leyen:p|ursula von der leyen:p|sefcovic:p|maros sefcovic:p|šefčovič:p|maroš šefčovič:p|european parliament:i|european council:i
-GB|united kingdom|=uk|britain|great britain|british:d|britons:d|london:c|downing street:i|starmer:p|keir starmer:p|rishi sunak:p|boris johnson:p|theresa may:p|jonathan reynolds:p|peter kyle:p|rachel reeves:p|whitehall:i
+GB|united kingdom|=uk|britain|great britain|british:d|scottish:d|britons:d|london:c|downing street:i|starmer:p|keir starmer:p|rishi sunak:p|boris johnson:p|theresa may:p|jonathan reynolds:p|peter kyle:p|rachel reeves:p|whitehall:i
 CH|switzerland|swiss:d|bern:c|berne:c|keller-sutter:p|karin keller-sutter:p|guy parmelin:p|parmelin:p
 IN|india|indian:d|indians:d|new delhi:c|delhi:c|modi:p|narendra modi:p|goyal:p|piyush goyal:p
 BR|brazil|brazilian:d|brazilians:d|brasilia:c|brasília:c|lula:p|lula da silva:p|bolsonaro:p
@@ -49,13 +49,13 @@ VN|vietnam|viet nam|vietnamese:d|hanoi:c|to lam:p
 ID|indonesia|indonesian:d|jakarta:c|prabowo:p|prabowo subianto:p
 TH|thailand|thai:d|bangkok:c
 MY|malaysia|malaysian:d|kuala lumpur:c|anwar ibrahim:p
-PH|philippines|philippine:d|filipino:d|manila:c
+PH|philippines|philippine:d|filipino:d|manila:c|ferdinand marcos:p|marcos jr:p
 KH|cambodia|cambodian:d|phnom penh:c
 SG|singapore|singaporean:d
 AU|australia|australian:d|canberra:c|albanese:p|anthony albanese:p
 NZ|new zealand|wellington:c
 DE|germany|german:d|berlin:c|merz:p|scholz:p
-FR|france|french:d|paris:c|macron:p|emmanuel macron:p
+FR|france|french:d|paris:c|macron:p|emmanuel macron:p|elysee:i|élysée:i
 IT|italy|italian:d|rome:c|meloni:p
 ES|spain|spanish:d|madrid:c
 NL|netherlands|dutch:d
@@ -117,8 +117,8 @@ UZ|uzbekistan
 MN|mongolia
 NP|nepal
 HK|hong kong
-LA|laos
-MM|myanmar
+LA|laos|laotian:d
+MM|myanmar|burmese:d
 -|north america|south america|latin america|central america|n america|s america|american samoa|korean war|indian ocean|chinese new year|japanese yen|swiss franc|new mexico|british columbia|european championship
 EFTA|=efta|european free trade association
 MERCOSUR|mercosur|=mercosul

@@ -30,7 +30,11 @@ func TestCountries(t *testing.T) {
 		{"the EFTA states and Mercosur", "EFTA MERCOSUR"},
 		{"the United Kingdom, Britain and the UK", "GB GB GB"},
 		{"Swiss watches and Brazilian coffee", "CH BR"},
-		{"turkey sandwiches", ""}, // lower case: no country
+		{"turkey sandwiches", ""},                                        // lower case: no country
+		{"a loan of US$2 billion", ""},                                   // a currency prefix names no country
+		{"US tariffs on US$2 billion of goods", "US"},                    // but the country before it does
+		{"Commerce Minister Wang Wentao and METI officials", "CN JP"},    // officials and ministries
+		{"Scottish whisky, Burmese teak and Laotian coffee", "GB MM LA"}, // demonyms
 	}
 	for _, tt := range tests {
 		t.Run(tt.give, func(t *testing.T) {
