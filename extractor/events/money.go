@@ -18,7 +18,7 @@ const FXDate = "2025-09-01"
 var usdPer = map[string]float64{
 	"USD": 1, "EUR": 1.17, "GBP": 1.35, "JPY": 0.0068, "CHF": 1.25, "KRW": 0.00072,
 	"CNY": 0.14, "INR": 0.0114, "CAD": 0.725, "AUD": 0.655, "BRL": 0.184, "MXN": 0.0535,
-	"SAR": 0.2667, "AED": 0.2723, "HKD": 0.128, "SGD": 0.78, "NOK": 0.099, "SEK": 0.105,
+	"SAR": 0.2667, "AED": 0.2723, "HKD": 0.128, "SGD": 0.78, "NOK": 0.099, "SEK": 0.105, "NZD": 0.59,
 }
 
 // money is an amount of money written in a sentence.
@@ -32,13 +32,13 @@ type money struct {
 }
 
 var (
-	moneySymbolRe = mustCue(`(up to |as much as |at least )?(us\$|\$us ?|u\.s\.\s?\$|usd ?|a\$|au\$|c\$|ca\$|s\$|hk\$|\$|€|£|¥|₩|₹|chf ?|eur ?|gbp ?|jpy ?|sfr\.? ?|rs\.? ?|rmb ?)(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?: ?(trillion|billion|million|tn|trn|bn|mn|mln|m|b)\b)?`)
-	moneyWordRe   = mustCue(`(up to |as much as |at least )?(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?) ?(trillion|billion|million|tn|bn|mn)\s+(?:(?:us|u\.s\.|american|swiss|canadian|australian|hong kong|singapore|saudi) )?(dollars|dollar|euros|euro|pounds sterling|pounds|sterling|yen|won|yuan|renminbi|rupees|francs|riyals|dirhams|reais|pesos)`)
+	moneySymbolRe = mustCue(`(up to |as much as |at least )?(us\$|\$us ?|u\.s\.\s?\$|usd ?|a\$|au\$|c\$|ca\$|s\$|hk\$|nz\$|r\$|mx\$|\$|€|£|¥|₩|₹|chf ?|eur ?|gbp ?|jpy ?|sfr\.? ?|rs\.? ?|rmb ?)(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?:[ -]?(lakh crore|trillion|billion|million|crore|tn|trn|bn|mn|mln|m|b)\b)?`)
+	moneyWordRe   = mustCue(`(up to |as much as |at least )?(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)[ -]?(lakh crore|trillion|billion|million|crore|tn|bn|mn)\s+(?:(?:us|u\.s\.|american|swiss|canadian|australian|hong kong|singapore|saudi) )?(dollars|dollar|euros|euro|pounds sterling|pounds|sterling|yen|won|yuan|renminbi|rupees|francs|riyals|dirhams|reais|pesos)`)
 )
 
 var symbolCurrency = map[string]string{
 	"us$": "USD", "$us": "USD", "u.s.$": "USD", "u.s. $": "USD", "usd": "USD", "a$": "AUD", "au$": "AUD", "c$": "CAD", "ca$": "CAD",
-	"s$": "SGD", "hk$": "HKD", "$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₩": "KRW", "₹": "INR",
+	"s$": "SGD", "hk$": "HKD", "nz$": "NZD", "r$": "BRL", "mx$": "MXN", "$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "₩": "KRW", "₹": "INR",
 	"chf": "CHF", "eur": "EUR", "gbp": "GBP", "jpy": "JPY", "sfr": "CHF", "sfr.": "CHF", "rs": "INR", "rs.": "INR", "rmb": "CNY",
 }
 
@@ -51,9 +51,10 @@ var wordCurrency = map[string]string{
 var scaleWords = map[string]string{
 	"trillion": "trillion", "tn": "trillion", "trn": "trillion", "billion": "billion", "bn": "billion", "b": "billion",
 	"million": "million", "mn": "million", "mln": "million", "m": "million",
+	"crore": "crore", "lakh crore": "lakh crore", // Indian: 10 million, and a lakh (100,000) of crores
 }
 
-var scaleValue = map[string]float64{"trillion": 1e12, "billion": 1e9, "million": 1e6, "": 1}
+var scaleValue = map[string]float64{"trillion": 1e12, "billion": 1e9, "million": 1e6, "lakh crore": 1e12, "crore": 1e7, "": 1}
 
 // hasMoneyCue is a cheap test run before the money regexps.
 func hasMoneyCue(s string) bool {
@@ -208,7 +209,7 @@ func symbolPositions(s string) []int {
 
 // scalePositions returns where a scale word is written (billion, bn...).
 func scalePositions(s string) []int {
-	return indexAll(s, "trillion", "billion", "million", "bn", "tn", "mn")
+	return indexAll(s, "trillion", "billion", "million", "bn", "tn", "mn", "crore")
 }
 
 // indexAll returns every index at which one of words starts in s

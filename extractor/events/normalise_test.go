@@ -67,6 +67,11 @@ func TestMoney(t *testing.T) {
 		{"up to $350 billion", 350e9, "USD", true},
 		{"4 trillion won", 4e12 * usdPer["KRW"], "KRW", false},
 		{"$1,200 million", 1.2e9, "USD", false},
+		{"Rs 4,500 crore of orders", 4500e7 * usdPer["INR"], "INR", false},
+		{"₹2 lakh crore of investment", 2e12 * usdPer["INR"], "INR", false},
+		{"an R$40 billion plan", 40e9 * usdPer["BRL"], "BRL", false},
+		{"an NZ$3 billion fund", 3e9 * usdPer["NZD"], "NZD", false},
+		{"a $20-billion pledge", 20e9, "USD", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.give, func(t *testing.T) {
