@@ -114,6 +114,13 @@ func TestRates(t *testing.T) {
 		{"a 25pc levy", []float64{25}},
 		{"a 30-percent duty", []float64{30}},
 		{"cut to zero", []float64{0}},
+		{"set at zero", []float64{0}},
+		{"a 15-20% tariff", []float64{15, 20}},
+		{"duties of 20–35%", []float64{20, 35}},
+		{"between 10 and 15 per cent", []float64{10, 15}},
+		{"between 10% and 15%", []float64{10, 15}},
+		{"from 10 to 25 percent", []float64{25}}, // a change: the tariff rules read the 10
+		{"a2% error", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.give, func(t *testing.T) {

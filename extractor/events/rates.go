@@ -92,8 +92,8 @@ func findRates(s string) []rate {
 		for k < j && s[k] == '.' {
 			k++
 		}
-		if k == j || (k > 0 && (s[k-1] == ',' || isLetterByte(s[k-1]))) {
-			continue
+		if k == j || (k > 0 && (s[k-1] == ',' || isLetterByte(s[k-1]) && !strings.HasSuffix(s[:k], "–") && !strings.HasSuffix(s[:k], "—"))) {
+			continue // "a2%", "1,5%"; but "20–35%" is a range
 		}
 		v, err := strconv.ParseFloat(s[k:j], 64)
 		if err != nil {
@@ -112,6 +112,26 @@ func findRates(s string) []rate {
 		out = append(out, rate{Value: v, Off: m[0], End: m[1], Points: strings.HasPrefix(strings.ToLower(s[m[4]:m[5]]), "percentage")})
 	}
 sorted:
+	// "a 15-20% tariff", "between 10 and 15 per cent": the lower end of a
+	// range, written without its unit, is a rate too. ("from 10 to 25
+	// percent" is a change, read by the tariff rules.)
+	for _, r := range out {
+		if r.Points {
+			continue
+		}
+		if m := rangeLowRe.FindStringSubmatch(tail(s[:r.Off], 24)); m != nil {
+			lo := m[1]
+			if lo == "" {
+				lo = m[2]
+			}
+			if v, err := strconv.ParseFloat(lo, 64); err == nil && v < r.Value {
+				at := r.Off - len(m[0]) + strings.Index(m[0], lo)
+				if !rateAt(out, at) {
+					out = append(out, rate{Value: v, Off: at, End: at + len(lo)})
+				}
+			}
+		}
+	}
 	// "cut its tariffs to zero", "sets them at zero": a rate of nought.
 	for _, p := range []string{"to zero", "at zero"} {
 		for i := 0; ; {
@@ -137,3 +157,17 @@ sorted:
 // percentWordPositions returns where "percent" or "per cent" is written:
 // the number-word pattern runs on a window before each.
 func percentWordPositions(s string) []int { return indexAll(s, "percent", "per cent") }
+
+// rangeLowRe is the lower end of a range before a rate: "15-" of
+// "15-20%", "between 10 and " of "between 10 and 15 per cent".
+var rangeLowRe = mustCue(`(?:\b(\d{1,3}(?:\.\d+)?)\s?[-–]\s?|\bbetween (\d{1,3}(?:\.\d+)?)%? and )$`)
+
+// rateAt reports whether one of rs starts at offset off.
+func rateAt(rs []rate, off int) bool {
+	for _, r := range rs {
+		if r.Off == off {
+			return true
+		}
+	}
+	return false
+}

@@ -231,6 +231,10 @@ func TestRulesByCause(t *testing.T) {
 		// A tariff that "rose to" a rate, not a market that rose.
 		{"tariff rose to", "Peru imposed a duty on Chilean wine in May. The duty on Chilean wine rose to 30% in June.", []string{imposed("PE", "CL", 30)}},
 		{"exports rose to", "Peru imposed a duty on Chilean wine in May. Peru's share of Chilean wine exports rose to 30% in June.", nil},
+
+		// A range written with one unit gives both ends.
+		{"range with one unit", "Peru imposed a 15-20% duty on Chilean wine on Monday.", []string{imposed("PE", "CL", 15), imposed("PE", "CL", 20)}},
+		{"a change is no range", "Peru raised its duty on Chilean wine from 15 to 20 percent on Monday.", []string{imposed("PE", "CL", 20)}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
