@@ -119,6 +119,10 @@ sorted:
 		if r.Points {
 			continue
 		}
+		pre := strings.TrimRight(s[:r.Off], " ")
+		if !strings.HasSuffix(pre, "-") && !strings.HasSuffix(pre, "–") && !strings.HasSuffix(pre, " and") {
+			continue // cheap test before the pattern
+		}
 		if m := rangeLowRe.FindStringSubmatch(tail(s[:r.Off], 24)); m != nil {
 			lo := m[1]
 			if lo == "" {

@@ -12,10 +12,14 @@ import (
 var (
 	investRe = mustCue(`\binvest(?:s|ed|ing|ment|ments|or|ors)?\b`)
 	// pledgeCueRe: the sentence speaks of a commitment, not of money spent.
-	pledgeCueRe = mustCue(`\b(pledg\w*|commit\w*|promis\w*|vow\w*|agreed|agrees|agree|will invest|would invest|to invest|will [^.;]{0,60}? and invest|plans? to|planning to|announced|announces|unveil\w*|package|earmark\w*|intends?|offer\w*|guarantee\w*|fund|deal|agreement|framework|(?:will|would|to) (?:give|provide|pour|put|increase|raise|boost|expand|lift)|in (?:return|exchange) for)\b`)
+	pledgeCueRe = mustCue(`\b(pledg\w*|commit\w*|promis\w*|vow\w*|agreed|agrees|agree|will invest|would invest|to invest|plans? to|planning to|announced|announces|unveil\w*|package|earmark\w*|intends?|offer\w*|guarantee\w*|fund|deal|agreement|framework|(?:will|would|to) (?:give|provide|pour|put|increase|raise|boost|expand|lift)|in (?:return|exchange) for)\b`)
 	// investorVerbRe: the verb after a company that pledges.
 	investorVerbRe = mustCue(`^[\s,]*(?:(?:has|have|had|also|previously|earlier|now|said it|said it will|says it will|said it would|will|would|is|on \w+|last \w+|this \w+|said|says|said on \w+ it|said that it|it)\s+)*(pledg\w*|commit\w*|promis\w*|vow\w*|announc\w*|unveil\w*|plans?|planning|intend\w*|invest\w*|agreed|is set|to invest|said it (?:will|would|intends|plans)|(?:will|would|to) (?:increase|raise|boost|expand|lift))\b`)
 )
+
+// willAndInvestRe: a future that reaches a second verb, "will buy $750
+// billion of energy and invest $600 billion".
+var willAndInvestRe = mustCue(`\bwill [^.;]{0,60}? and invest`)
 
 var exchangeRe = mustCue(`\b(in return for|in exchange for|return for|exchange for|for (?:a|an|the) (?:\S+ ){0,3}(?:commitment|pledge|promise))\b`)
 
@@ -51,7 +55,7 @@ func fillInvestment(d *doc, s *sentence, r *Rule, m []int) []candidate {
 		return nil
 	}
 	// A headline "Orbitex Investing $30 Billion In US" announces a plan.
-	if len(s.Money()) == 0 || !(pledgeCueRe.MatchString(s.Low) || titleCase(s)) {
+	if len(s.Money()) == 0 || !(pledgeCueRe.MatchString(s.Low) || titleCase(s) || strings.Contains(s.Low, " and invest") && willAndInvestRe.MatchString(s.Low)) {
 		return nil
 	}
 	at := m[0]

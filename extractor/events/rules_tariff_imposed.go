@@ -18,7 +18,7 @@ func tariffImposedRules() []Rule {
 		// a much narrower prefilter than the trigger words.
 		Keywords:     []string{"%", "percent", "per cent", "pc", "pct", "zero"},
 		Trigger:      tariffTriggerRe.Regexp,
-		TriggerWords: []string{"tariff", "tariffs", "duty", "duties", "levy", "levies", "tariffed", "surtax", "surtaxes", "rate", "rates", "taxes", "tax", "taxed", "charge", "charges", "charged", "charging", "impose", "imposes", "imposed", "imposing", "pay", "pays", "paying", "paid", "face", "faces", "facing", "faced", "fall", "falls", "fell", "drop", "drops", "dropped", "cut", "lowered", "reduced", "decline", "declines", "declined", "comes", "come", "came", "go", "goes", "went", "rise", "rises", "rose", "increase", "increases", "increased", "raised"},
+		TriggerWords: []string{"tariff", "tariffs", "duty", "duties", "levy", "levies", "tariffed", "surtax", "surtaxes", "rate", "rates", "taxes", "tax", "taxed", "charge", "charges", "charged", "charging", "impose", "imposes", "imposed", "imposing", "pay", "pays", "paying", "paid", "face", "faces", "facing", "faced", "fall", "falls", "fell", "drop", "drops", "dropped", "cut", "lowered", "reduced", "decline", "declines", "declined", "rise", "rises", "rose", "increase", "increases", "increased", "raised"},
 		Blockers:     []cueClass{}, // per rate, in fillTariff
 		Once:         true,
 		Confidence:   0.75,

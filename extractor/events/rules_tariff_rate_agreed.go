@@ -24,7 +24,7 @@ func tariffRateAgreedRules() []Rule {
 		// a much narrower prefilter than the trigger words.
 		Keywords:     []string{"%", "percent", "per cent", "pc", "pct", "zero"},
 		Trigger:      tariffTriggerRe.Regexp,
-		TriggerWords: []string{"tariff", "tariffs", "duty", "duties", "levy", "levies", "tariffed", "surtax", "surtaxes", "rate", "rates", "taxes", "tax", "taxed", "charge", "charges", "charged", "charging", "impose", "imposes", "imposed", "imposing", "pay", "pays", "paying", "paid", "face", "faces", "facing", "faced", "fall", "falls", "fell", "drop", "drops", "dropped", "cut", "lowered", "reduced", "decline", "declines", "declined", "comes", "come", "came", "go", "goes", "went", "rise", "rises", "rose", "increase", "increases", "increased", "raised"},
+		TriggerWords: []string{"tariff", "tariffs", "duty", "duties", "levy", "levies", "tariffed", "surtax", "surtaxes", "rate", "rates", "taxes", "tax", "taxed", "charge", "charges", "charged", "charging", "impose", "imposes", "imposed", "imposing", "pay", "pays", "paying", "paid", "face", "faces", "facing", "faced", "fall", "falls", "fell", "drop", "drops", "dropped", "cut", "lowered", "reduced", "decline", "declines", "declined", "rise", "rises", "rose", "increase", "increases", "increased", "raised"},
 		Blockers:     []cueClass{}, // per rate, in fillTariff
 		Once:         true,
 		Confidence:   0.8,
@@ -355,7 +355,8 @@ func readTariff(d *doc, s *sentence, tr tariffRate, imp, tgt string, guessed int
 			return strongInForceRe.MatchString(currentRe.ReplaceAllString(near, ""))
 		}
 		cut := (tr.prev != nil && *tr.prev > tr.r.Value) || cutRe.MatchString(s.Low[own:tr.r.Off])
-		deal := dealInSentence(s, tr.r.Off, cs, ce)
+		inSentence := dealInSentence(s, tr.r.Off, cs, ce)
+		deal := inSentence
 		switch {
 		case deal && !cut && inForceNear():
 			deal = false // "the additional 25% tariffs Trump levied", in a sentence about a deal
@@ -370,7 +371,7 @@ func readTariff(d *doc, s *sentence, tr tariffRate, imp, tgt string, guessed int
 		if tr.prev != nil && *tr.prev < tr.r.Value {
 			deal = false // a raise is never agreed
 		}
-		if deal && !dealInSentence(s, tr.r.Off, cs, ce) && dealDenied(s) {
+		if deal && !inSentence && dealDenied(s) {
 			deal = false // "tariffs of 50% on steel were not part of the agreement"
 		}
 		// "lifting the total to 20%" raises; "lifted its 24% tariff" removes.
@@ -477,7 +478,7 @@ func dealInSentence(s *sentence, off, cs, ce int) bool {
 	}
 	for _, m := range dealContextRe.FindAllStringIndex(s.Low, -1) {
 		// "countries without trade deals": no deal.
-		if noDealRe.MatchString(tail(s.Low[:m[0]], 30)) {
+		if noDeal(tail(s.Low[:m[0]], 30)) {
 			continue
 		}
 		if m[0] >= cs && m[1] <= ce {
@@ -579,9 +580,15 @@ func dealDenied(s *sentence) bool {
 		return false
 	}
 	for _, m := range dealContextRe.FindAllStringIndex(s.Low, -1) {
-		if noDealRe.MatchString(tail(s.Low[:m[0]], 30)) {
+		if noDeal(tail(s.Low[:m[0]], 30)) {
 			return true
 		}
 	}
 	return false
+}
+
+// noDeal reports whether the text before a deal word denies the deal (see
+// noDealRe), with a cheap test before the pattern.
+func noDeal(before string) bool {
+	return containsAny(before, "without", "no ", "lack", "absen", "not ", "outside", "exclud", "left out") && noDealRe.MatchString(before)
 }
