@@ -128,6 +128,9 @@ func (e *Engine) Extract(doc Document) []schema.Event {
 	d := e.analyse(text, doc.Published)
 	var cands []candidate
 	for _, s := range d.sents {
+		if linkLine(s.Low) {
+			continue // "Also read: ...": another article's headline
+		}
 		present := e.keywordMask(s.Low)
 		for ri := range e.rules {
 			r := &e.rules[ri]
@@ -608,3 +611,13 @@ var groupTravelRe = mustCue(`\b(delegations?|teams?|negotiators|officials|round 
 // headOfStateRe: the roles (and best-known holders) that lead countries,
 // not delegations.
 var headOfStateRe = mustCue(`\b(president|prime minister|premier|chancellor|king|trump|biden|xi jinping)\b`)
+
+// linkPrefixes open a line of page furniture that links to another
+// article: its headline asserts nothing in this one.
+var linkPrefixes = []string{"also read", "read more", "read also", "see also", "related:", "related stories", "related articles", "recommended:", "must read", "more from", "you may also like", "you might also like", "don't miss", "suggested reading"}
+
+// linkLine reports whether a sentence is a link to another article.
+func linkLine(low string) bool {
+	low = strings.TrimLeft(low, " \t-•*|>")
+	return hasPrefixAny(low, linkPrefixes)
+}

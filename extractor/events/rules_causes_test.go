@@ -235,6 +235,10 @@ func TestRulesByCause(t *testing.T) {
 		// A range written with one unit gives both ends.
 		{"range with one unit", "Peru imposed a 15-20% duty on Chilean wine on Monday.", []string{imposed("PE", "CL", 15), imposed("PE", "CL", 20)}},
 		{"a change is no range", "Peru raised its duty on Chilean wine from 15 to 20 percent on Monday.", []string{imposed("PE", "CL", 20)}},
+
+		// Links to other articles assert nothing in this one.
+		{"also read link", "Also read: Peru's president cancels his trip to Chile\n\nMarkets fell on Monday.", nil},
+		{"read more after the news", "Peru's president cancelled his trip to Chile on Monday.\n\nRead more about Chile below.", []string{trip("PE", "CL")}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
