@@ -514,8 +514,10 @@ func fillPrevious(d *doc, evs []schema.Event) {
 		}
 		// An imposed rate has an earlier one only when the text says it
 		// rose: "now total 50%", "raised to", "hiked".
-		if e.Type == schema.TariffImposed && !roseRe.MatchString(strings.ToLower(e.Evidence.Sentence)) {
-			continue
+		if e.Type == schema.TariffImposed {
+			if low := strings.ToLower(e.Evidence.Sentence); !roseRe.MatchString(low) && !containsAny(low, roseToWords...) {
+				continue
+			}
 		}
 		if e.Type != schema.TariffRateAgreed && e.Type != schema.TariffImposed {
 			continue
@@ -585,7 +587,11 @@ func fillTravelers(d *doc, evs []schema.Event) {
 }
 
 // roseRe marks a sentence telling that a rate rose to its level.
-var roseRe = mustCue(`\b(total\w*|combined|raised|rais\w+ to|hik\w+|increas\w+|doubl\w+|lift\w* to|up from|extra|additional|ris(?:e|es|ing) to|rose to|go(?:es)? up to|went up to|climb\w* to|jump\w* to)\b`)
+var roseRe = mustCue(`\b(total\w*|combined|raised|rais\w+ to|hik\w+|increas\w+|doubl\w+|lift\w* to|up from|extra|additional)\b`)
+
+// roseToWords also tell that a rate rose ("will rise to 25%"); matched as
+// plain text so that roseRe keeps a selective prefilter.
+var roseToWords = []string{"rise to", "rises to", "rising to", "rose to", "go up to", "goes up to", "went up to", "climbed to", "climbs to", "jumped to", "jumps to"}
 
 // otherGoodsInForceRe: a rate said to stay in force on the other goods
 // ("the 10% tariff still applies to most other UK goods"): a tariff apart

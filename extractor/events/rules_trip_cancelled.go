@@ -191,7 +191,7 @@ func fillTrip(d *doc, s *sentence, r *Rule, m []int) []candidate {
 	}
 	var stops []string
 	if tripNounsOfTravel[noun] && trav != "" {
-		stops = itinerary(d, s, trav, personName(d, s, vt, trav))
+		stops = itinerary(d, s, trav, func() string { return personName(d, s, vt, trav) })
 	}
 	if dest == "" && len(stops) > 0 {
 		dest, stops = stops[0], stops[1:] // "cancelled his tour; he was due to visit Peru and Chile"
@@ -260,12 +260,9 @@ var itineraryRe = mustCue(`\b(?:had been|was|were|is|are)\s+(?:originally\s+)?(?
 // itinerary returns the countries that the sentences just after s give as
 // the planned stops of the traveller's trip: their subject is the traveller
 // (a person or name of that country, the traveller's surname, or a pronoun).
-func itinerary(d *doc, s *sentence, trav, traveler string) []string {
+func itinerary(d *doc, s *sentence, trav string, traveler func() string) []string {
 	var out []string
-	surname := ""
-	if f := strings.Fields(strings.ToLower(traveler)); len(f) > 0 {
-		surname = f[len(f)-1]
-	}
+	surname, named := "", false
 	for k := s.Index + 1; k < len(d.sents) && k <= s.Index+3; k++ {
 		n := d.sents[k]
 		if !containsAny(n.Low, "scheduled", "due", "expected", "set to", "slated", "supposed") {
@@ -285,8 +282,16 @@ func itinerary(d *doc, s *sentence, trav, traveler string) []string {
 			if c.Code != trav {
 				continue
 			}
-		} else if subj != "he" && subj != "she" && subj != "they" && (surname == "" || subj != surname) {
-			continue
+		} else if subj != "he" && subj != "she" && subj != "they" {
+			if !named {
+				named = true
+				if f := strings.Fields(strings.ToLower(traveler())); len(f) > 0 {
+					surname = f[len(f)-1]
+				}
+			}
+			if surname == "" || subj != surname {
+				continue
+			}
 		}
 		end := n.clauseEnd(m[1])
 		if i := strings.Index(n.Low[m[1]:], " before "); i >= 0 && m[1]+i < end {

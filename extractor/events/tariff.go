@@ -64,7 +64,7 @@ func tariffRates(s *sentence) []tariffRate {
 			continue
 		}
 		ti := s.tokAt(r.Off)
-		if !nearTariffWord(s, ti) && !coordinated(s, out, r) && !paidRate(s, ti, r) && !(anaphoricChangeRe.MatchString(tail(s.Low[:r.Off], 50)) && s.afterTariff()) {
+		if !nearTariffWord(s, ti) && !coordinated(s, out, r) && !paidRate(s, ti, r) && !anaphoricChange(s, r) {
 			continue
 		}
 		after := s.Low[r.End:]
@@ -1203,4 +1203,15 @@ func tariffRoseTo(s *sentence, ti int, k string) bool {
 		}
 	}
 	return false
+}
+
+// anaphoricChange reports whether the rate r is the new level of the
+// tariff of the sentence before: "Under the deal, that falls to 15%".
+func anaphoricChange(s *sentence, r rate) bool {
+	before := tail(s.Low[:r.Off], 50)
+	t := strings.TrimRight(before, " ")
+	if !strings.HasSuffix(t, " to") && !strings.HasSuffix(t, " just") && !strings.HasSuffix(t, " only") {
+		return false // cheap test before the pattern
+	}
+	return anaphoricChangeRe.MatchString(before) && s.afterTariff()
 }
