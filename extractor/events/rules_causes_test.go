@@ -239,6 +239,11 @@ func TestRulesByCause(t *testing.T) {
 		// Links to other articles assert nothing in this one.
 		{"also read link", "Also read: Peru's president cancels his trip to Chile\n\nMarkets fell on Monday.", nil},
 		{"read more after the news", "Peru's president cancelled his trip to Chile on Monday.\n\nRead more about Chile below.", []string{trip("PE", "CL")}},
+
+		// "pulled out of" a visit calls it off; pulling out of talks or a
+		// pact is no trip.
+		{"pulled out of a visit", "Peru's president pulled out of a planned visit to Chile on Monday.", []string{trip("PE", "CL")}},
+		{"pulled out of a pact", "Peru pulled out of the regional climate pact with Chile in 2019.", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

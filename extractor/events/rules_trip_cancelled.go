@@ -10,7 +10,7 @@ import (
 // abroad is called off or postponed.
 
 var (
-	tripVerbRe = mustCue(`\b(no longer (?:travel|visit|attend|go|make the trip)|cancel(?:l?ed|s|l?ing|lation)?|call(?:ed|s|ing)? off|scrap(?:ped|s|ping)?|postpone(?:d|s|ment)?|postponing|defer(?:s|red|ring|ral)?|delay(?:ed|s)?|put off|push(?:ed|es)? back|rescheduled?|shelved?|axed|called-off)\b`)
+	tripVerbRe = mustCue(`\b(no longer (?:travel|visit|attend|go|make the trip)|pull(?:ed|s|ing)? out of|cancel(?:l?ed|s|l?ing|lation)?|call(?:ed|s|ing)? off|scrap(?:ped|s|ping)?|postpone(?:d|s|ment)?|postponing|defer(?:s|red|ring|ral)?|delay(?:ed|s)?|put off|push(?:ed|es)? back|rescheduled?|shelved?|axed|called-off)\b`)
 	// tripNouns name a trip or an in-person meeting, looked up by token.
 	tripNouns = map[string]bool{"trip": true, "trips": true, "visit": true, "visits": true, "visiting": true, "travel": true,
 		"travels": true, "tour": true, "journey": true, "flight": true, "mission": true, "talks": true, "meeting": true,
@@ -24,7 +24,7 @@ func tripCancelledRules() []Rule {
 	return []Rule{Rule{
 		Name:       "trip_cancelled/verb-trip",
 		Type:       schema.TripCancelled,
-		Keywords:   []string{"no longer", "cancel", "called off", "calls off", "call off", "calling off", "called-off", "scrap", "postpon", "defer", "delay", "put off", "pushed back", "pushes back", "push back", "reschedul", "shelve", "axed"},
+		Keywords:   []string{"no longer", "pull", "cancel", "called off", "calls off", "call off", "calling off", "called-off", "scrap", "postpon", "defer", "delay", "put off", "pushed back", "pushes back", "push back", "reschedul", "shelve", "axed"},
 		Trigger:    tripVerbRe.Regexp,
 		Blockers:   []cueClass{cueCondition, cueQuestion, cueThreat, cueModal, cueNegation, cueDenial},
 		Confidence: 0.85,
