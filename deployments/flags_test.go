@@ -1,56 +1,25 @@
 package deployments_test
 
 import (
-	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"regexp"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
-)
 
-var (
-	buildOnce sync.Once
-	binPath   string
-	binErr    error
+	"github.com/newsevents/newsevents/internal/testshared"
 )
-
-// binary builds newsevents once per test run.
-func binary(t *testing.T) string {
-	t.Helper()
-	if testing.Short() {
-		t.Skip("builds the binary; skipped with -short")
-	}
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "newsevents-deployments-test")
-		if err != nil {
-			binErr = err
-			return
-		}
-		binPath = filepath.Join(dir, "newsevents")
-		build := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-o", binPath, "./cmd/newsevents")
-		build.Dir = ".."
-		if out, err := build.CombinedOutput(); err != nil {
-			binErr = fmt.Errorf("go build: %w\n%s", err, out)
-		}
-	})
-	if binErr != nil {
-		t.Fatal(binErr)
-	}
-	return binPath
-}
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if binPath != "" {
-		os.RemoveAll(filepath.Dir(binPath))
-	}
+	testshared.RemoveBinary()
 	os.Exit(code)
 }
+
+// binary is the newsevents binary built from this repository (skipped with
+// -short).
+func binary(t *testing.T) string { return testshared.Binary(t) }
 
 // runFlags returns the flags `newsevents run -h` lists.
 func runFlags(t *testing.T) []string {

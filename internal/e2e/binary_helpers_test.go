@@ -11,7 +11,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -23,49 +22,19 @@ import (
 	"github.com/newsevents/newsevents/internal/demo"
 	"github.com/newsevents/newsevents/internal/kafkatest"
 	"github.com/newsevents/newsevents/internal/publish"
+	"github.com/newsevents/newsevents/internal/testshared"
 	"github.com/newsevents/newsevents/schema"
-)
-
-// The real binary, built once for the package's tests and removed by TestMain.
-var (
-	buildOnce sync.Once
-	binPath   string
-	binErr    error
 )
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if binPath != "" {
-		os.RemoveAll(filepath.Dir(binPath))
-	}
+	testshared.RemoveBinary()
 	os.Exit(code)
 }
 
-// binary builds ./cmd/newsevents once and returns its path. It skips the
-// test with -short.
-func binary(t *testing.T) string {
-	t.Helper()
-	if testing.Short() {
-		t.Skip("builds and runs the newsevents binary; skipped with -short")
-	}
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "newsevents-e2e-test")
-		if err != nil {
-			binErr = err
-			return
-		}
-		binPath = filepath.Join(dir, "newsevents")
-		build := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), "build", "-o", binPath, "./cmd/newsevents")
-		build.Dir = filepath.Join("..", "..")
-		if out, err := build.CombinedOutput(); err != nil {
-			binErr = fmt.Errorf("go build: %w\n%s", err, out)
-		}
-	})
-	if binErr != nil {
-		t.Fatal(binErr)
-	}
-	return binPath
-}
+// binary is the newsevents binary built from this repository (skipped with
+// -short).
+func binary(t *testing.T) string { return testshared.Binary(t) }
 
 // logLine is one JSON log line of the binary.
 type logLine map[string]any
