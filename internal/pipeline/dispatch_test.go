@@ -49,33 +49,48 @@ func (s *slowHost) Get(ctx context.Context, url string, h http.Header, n int64) 
 	return s.pages.Get(ctx, url, h, n)
 }
 
+// newSlowSite returns a fetcher with slow articles of slow.example and
+// fast ones of fast.example, and the items listing them, slow ones first.
+func newSlowSite(slow, fast int) (*slowHost, []feeds.Item) {
+	f := &slowHost{pages: pages{}, open: make(chan struct{})}
+	var items []feeds.Item
+	for _, h := range []struct {
+		host string
+		n    int
+	}{{"slow.example", slow}, {"fast.example", fast}} {
+		for i := range h.n {
+			it := feeds.Item{FeedURL: "https://" + h.host + "/rss", Link: fmt.Sprintf("https://%s/%d", h.host, i), GUID: fmt.Sprint(h.host, i)}
+			f.pages[it.Link] = dealPage
+			items = append(items, it)
+		}
+	}
+	return f, items
+}
+
+// newGatedPipeline runs items through f with workers workers and one
+// article of a host fetched at a time.
+func newGatedPipeline(t *testing.T, f Fetcher, items []feeds.Item, store Store, workers int) *Pipeline {
+	t.Helper()
+	x, err := extractor.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := New(Options{Source: &listSource{items: items}, Fetcher: f, Extractor: x, Publisher: &fakePublisher{},
+		Store: store, Workers: workers, PerHost: 1, Logger: zap.NewNop(), Grace: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 // TestSlowHostDoesNotHoldEveryWorker: with four workers and one article of
 // a host fetched at a time, the articles of a host that answers slowly wait
 // aside while the other hosts' articles, queued behind them, are done.
 func TestSlowHostDoesNotHoldEveryWorker(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		f := &slowHost{pages: pages{}, open: make(chan struct{})}
-		var items []feeds.Item
-		for i := range 6 {
-			it := feeds.Item{FeedURL: "https://slow.example/rss", Link: fmt.Sprintf("https://slow.example/%d", i), GUID: fmt.Sprint("s", i)}
-			f.pages[it.Link] = dealPage
-			items = append(items, it)
-		}
-		for i := range 3 {
-			it := feeds.Item{FeedURL: "https://fast.example/rss", Link: fmt.Sprintf("https://fast.example/%d", i), GUID: fmt.Sprint("f", i)}
-			f.pages[it.Link] = dealPage
-			items = append(items, it)
-		}
-		x, err := extractor.New()
-		if err != nil {
-			t.Fatal(err)
-		}
+		f, items := newSlowSite(6, 3)
 		store := NewMemoryStore()
-		p, err := New(Options{Source: &listSource{items: items}, Fetcher: f, Extractor: x, Publisher: &fakePublisher{},
-			Store: store, Workers: 4, PerHost: 1, Logger: zap.NewNop()})
-		if err != nil {
-			t.Fatal(err)
-		}
+		p := newGatedPipeline(t, f, items, store, 4)
 		done := make(chan error, 1)
 		go func() { done <- p.Run(t.Context(), true) }()
 		synctest.Wait() // every goroutine blocked: the slow host holds what it can
@@ -111,23 +126,9 @@ func TestSlowHostDoesNotHoldEveryWorker(t *testing.T) {
 // stay undone, for the next run.
 func TestShutdownDropsQueuedArticles(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		f := &slowHost{pages: pages{}, open: make(chan struct{})}
-		var items []feeds.Item
-		for i := range 5 {
-			it := feeds.Item{FeedURL: "https://slow.example/rss", Link: fmt.Sprintf("https://slow.example/%d", i), GUID: fmt.Sprint("s", i)}
-			f.pages[it.Link] = dealPage
-			items = append(items, it)
-		}
-		x, err := extractor.New()
-		if err != nil {
-			t.Fatal(err)
-		}
+		f, items := newSlowSite(5, 0)
 		store := NewMemoryStore()
-		p, err := New(Options{Source: &listSource{items: items}, Fetcher: f, Extractor: x, Publisher: &fakePublisher{},
-			Store: store, Workers: 2, PerHost: 1, Logger: zap.NewNop(), Grace: time.Second})
-		if err != nil {
-			t.Fatal(err)
-		}
+		p := newGatedPipeline(t, f, items, store, 2)
 		ctx, cancel := context.WithCancel(t.Context())
 		done := make(chan error, 1)
 		go func() { done <- p.Run(ctx, false) }()
