@@ -30,6 +30,7 @@ type dispatcher struct {
 	out      chan job        // to the workers; closed when the dispatcher ends
 	released chan string     // hosts whose fetch ended
 	stop     <-chan struct{} // shutdown began
+	ended    chan struct{}   // closed when run returns: releases no longer matter
 }
 
 func newDispatcher(ctx context.Context, in <-chan job, workers, perHost int, m *metrics.Metrics) *dispatcher {
@@ -39,10 +40,9 @@ func newDispatcher(ctx context.Context, in <-chan job, workers, perHost int, m *
 		metrics:   m,
 		in:        in,
 		out:       make(chan job),
-		// A worker sends at most one release per job it holds, so this
-		// never blocks, even after the dispatcher ended.
-		released: make(chan string, workers),
-		stop:     ctx.Done(),
+		released:  make(chan string, workers),
+		stop:      ctx.Done(),
+		ended:     make(chan struct{}),
 	}
 }
 
@@ -60,19 +60,29 @@ func fetchHost(it feeds.Item) string {
 }
 
 // release returns host's slot; the worker calls it once the fetch ended.
+// run reads releases until it returns; after that there is nothing left to
+// hand out and the release is dropped.
 func (d *dispatcher) release(host string) {
-	if host != "" {
-		d.released <- host
+	if host == "" {
+		return
+	}
+	select {
+	case d.released <- host:
+	case <-d.ended:
 	}
 }
 
 func (d *dispatcher) run() {
 	defer close(d.out)
+	defer close(d.ended)
 	var (
 		queue []job
 		busy  = map[string]int{}
 		in    = d.in
 		stop  = d.stop
+		// After shutdown began, items still arriving are dropped (left
+		// undone) while releases go on being read.
+		stopping bool
 	)
 	for {
 		if in == nil && len(queue) == 0 {
@@ -101,6 +111,11 @@ func (d *dispatcher) run() {
 				in = nil
 				continue
 			}
+			if stopping {
+				d.metrics.Queued(metrics.StageFetch, -1)
+				j.pass.done()
+				continue
+			}
 			queue = append(queue, j)
 		case out <- nextJob:
 			d.metrics.Queued(metrics.StageFetch, -1)
@@ -114,20 +129,12 @@ func (d *dispatcher) run() {
 			}
 		case <-stop:
 			// Shutdown: the items not started stay undone; in-flight ones
-			// drain in the workers. Items still arriving are dropped the
-			// same way.
+			// drain in the workers.
 			for _, q := range queue {
 				d.metrics.Queued(metrics.StageFetch, -1)
 				q.pass.done()
 			}
-			queue, stop = nil, nil
-			if in != nil {
-				for j := range in {
-					d.metrics.Queued(metrics.StageFetch, -1)
-					j.pass.done()
-				}
-				in = nil
-			}
+			queue, stop, stopping = nil, nil, true
 		}
 	}
 }

@@ -151,3 +151,31 @@ func TestShutdownDropsQueuedArticles(t *testing.T) {
 		}
 	})
 }
+
+// TestEveryArticleOfAPassIsDone: many articles of many hosts through few
+// workers, pass after pass. Run ends each time with every article done
+// (a worker's last release of a host slot may come after the dispatcher
+// handed out the last article).
+func TestEveryArticleOfAPassIsDone(t *testing.T) {
+	for run := range 30 {
+		synctest.Test(t, func(t *testing.T) {
+			f := pages{}
+			var items []feeds.Item
+			for i := range 40 {
+				it := feeds.Item{FeedURL: "https://feed.example/rss", Link: fmt.Sprintf("https://h%d.example/%d", i%(1+run%5), i), GUID: fmt.Sprint(i)}
+				f[it.Link] = dealPage
+				items = append(items, it)
+			}
+			store := NewMemoryStore()
+			p := newGatedPipeline(t, f, items, store, 2)
+			if err := p.Run(t.Context(), true); err != nil {
+				t.Fatal(err)
+			}
+			for _, it := range items {
+				if seen, _ := store.Seen(it); !seen {
+					t.Fatalf("run %d: %s not done after the pass", run, it.Link)
+				}
+			}
+		})
+	}
+}
