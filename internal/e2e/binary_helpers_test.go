@@ -203,6 +203,20 @@ type gatedSite struct {
 	served []string
 }
 
+// newRig starts what a binary test runs against: an embedded broker the
+// test owns (closed at the end), the demo site serving free article pages
+// at once, and a config file pointing the binary at both.
+func newRig(t *testing.T, free int) (*publish.Embedded, *gatedSite, string) {
+	t.Helper()
+	b, err := publish.StartEmbedded("127.0.0.1:0", 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	site := newGatedSite(t, free)
+	return b, site, writeConfig(t, site.URL, []string{b.Addr()}, t.TempDir())
+}
+
 func newGatedSite(t *testing.T, free int) *gatedSite {
 	s := &gatedSite{Server: httptest.NewUnstartedServer(nil), open: make(chan struct{}), free: free}
 	s.Start()

@@ -20,7 +20,6 @@ import (
 	"time"
 
 	"github.com/newsevents/newsevents/internal/demo"
-	"github.com/newsevents/newsevents/internal/publish"
 )
 
 // TestBinaryKillMinusNine kills the binary with SIGKILL in the middle of a
@@ -33,17 +32,11 @@ func TestBinaryKillMinusNine(t *testing.T) {
 	bin := binary(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	b, err := publish.StartEmbedded("127.0.0.1:0", 3)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	brokers := []string{b.Addr()}
 	// Six article pages are served at once, the others only after the
 	// kill: the kill always comes in the middle of the pass.
 	const free = 6
-	site := newGatedSite(t, free)
-	cfg := writeConfig(t, site.URL, brokers, t.TempDir())
+	b, site, cfg := newRig(t, free)
+	brokers := []string{b.Addr()}
 
 	first := startBinary(t, "first run", bin, "run", "--config", cfg, "--log-format", "json")
 	// Kill when an article's events were acknowledged and it is not yet
@@ -130,17 +123,11 @@ func TestBinaryBrokerOutage(t *testing.T) {
 	d := outage(t)
 	ctx, cancel := context.WithTimeout(context.Background(), d+5*time.Minute)
 	defer cancel()
-	b, err := publish.StartEmbedded("127.0.0.1:0", 3)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	brokers := []string{b.Addr()}
 	// Four article pages are served at once, the others once the broker
 	// is down: most articles meet the outage.
 	const free = 4
-	site := newGatedSite(t, free)
-	cfg := writeConfig(t, site.URL, brokers, t.TempDir())
+	b, site, cfg := newRig(t, free)
+	brokers := []string{b.Addr()}
 
 	run := startBinary(t, "run", bin, "run", "--config", cfg, "--log-format", "json")
 	// (Or, should the pages served first all be without events, once they
