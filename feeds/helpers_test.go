@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/netip"
 	"strings"
 	"sync"
 	"testing"
@@ -60,17 +59,8 @@ func (r *recorder) requests(path string) []request {
 func startSite(t *testing.T, h http.Handler, opts fetch.Options) (*fetch.Client, *recorder) {
 	t.Helper()
 	rec := &recorder{next: h}
-	mn := fetchtest.NewMemNet()
-	srv := &http.Server{Handler: rec}
-	done := make(chan struct{})
-	go func() { defer close(done); srv.Serve(mn) }()
-	opts.Dial = mn.Dial
-	opts.LookupIP = func(ctx context.Context, host string) ([]netip.Addr, error) {
-		if strings.HasSuffix(host, ".internal") {
-			return []netip.Addr{netip.MustParseAddr("127.0.0.1")}, nil
-		}
-		return []netip.Addr{netip.MustParseAddr("203.0.113.7")}, nil
-	}
+	mn := fetchtest.Serve(t, rec)
+	opts.Dial, opts.LookupIP = mn.Dial, mn.LookupIP
 	if opts.PerHostRate == 0 {
 		opts.PerHostRate = rate.Inf
 	}
@@ -81,11 +71,7 @@ func startSite(t *testing.T, h http.Handler, opts fetch.Options) (*fetch.Client,
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		c.CloseIdleConnections()
-		srv.Close()
-		<-done
-	})
+	t.Cleanup(c.CloseIdleConnections)
 	return c, rec
 }
 

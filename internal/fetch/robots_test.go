@@ -1,10 +1,8 @@
 package fetch
 
 import (
-	"context"
 	"fmt"
 	"net/http"
-	"net/netip"
 	"sync"
 	"testing"
 	"testing/synctest"
@@ -18,27 +16,17 @@ import (
 )
 
 // startMemSite serves h on an in-memory network (usable inside a synctest
-// bubble) where every name resolves to a public test address, and returns
+// bubble) where names resolve as fetchtest.MemNet.LookupIP says, and returns
 // a client for it with opts.
 func startMemSite(t *testing.T, h http.Handler, opts Options) *Client {
 	t.Helper()
-	mn := fetchtest.NewMemNet()
-	srv := &http.Server{Handler: h}
-	done := make(chan struct{})
-	go func() { defer close(done); srv.Serve(mn) }()
-	opts.Dial = mn.Dial
-	opts.LookupIP = func(context.Context, string) ([]netip.Addr, error) {
-		return []netip.Addr{netip.MustParseAddr("203.0.113.7")}, nil
-	}
+	mn := fetchtest.Serve(t, h)
+	opts.Dial, opts.LookupIP = mn.Dial, mn.LookupIP
 	c, err := NewClient(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		c.CloseIdleConnections()
-		srv.Close()
-		<-done
-	})
+	t.Cleanup(c.CloseIdleConnections)
 	return c
 }
 

@@ -6,7 +6,11 @@ package fetchtest
 import (
 	"context"
 	"net"
+	"net/http"
+	"net/netip"
+	"strings"
 	"sync"
+	"testing"
 )
 
 // MemNet is an in-memory network: a net.Listener whose connections are
@@ -48,4 +52,29 @@ func (m *MemNet) Dial(ctx context.Context, network, addr string) (net.Conn, erro
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
+}
+
+// Serve serves h on a new MemNet until the end of the test (or bubble) and
+// returns the network: give its Dial and LookupIP to fetch.Options.
+func Serve(t testing.TB, h http.Handler) *MemNet {
+	t.Helper()
+	mn := NewMemNet()
+	srv := &http.Server{Handler: h}
+	done := make(chan struct{})
+	go func() { defer close(done); srv.Serve(mn) }()
+	t.Cleanup(func() {
+		srv.Close()
+		<-done
+	})
+	return mn
+}
+
+// LookupIP resolves every host name to a public test address (203.0.113.7),
+// except names under .internal, which resolve to 127.0.0.1 (for the SSRF
+// guard's tests).
+func (m *MemNet) LookupIP(_ context.Context, host string) ([]netip.Addr, error) {
+	if strings.HasSuffix(host, ".internal") {
+		return []netip.Addr{netip.MustParseAddr("127.0.0.1")}, nil
+	}
+	return []netip.Addr{netip.MustParseAddr("203.0.113.7")}, nil
 }
